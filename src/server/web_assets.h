@@ -1,0 +1,17 @@
+// The dashboard's files, embedded at build time by cmake/embed_web.py.
+// kWebAssets ends with an entry whose path is nullptr. The data is static and immutable.
+#pragma once
+#include <cstddef>
+
+namespace cs {
+
+struct WebAsset {
+  const char* path;          // URL path, e.g. "/index.html", "/vendor/preact.js"
+  const char* content_type;  // full Content-Type value
+  const char* data;
+  std::size_t size;
+};
+
+extern const WebAsset kWebAssets[];
+
+}  // namespace cs

@@ -1,0 +1,274 @@
+#include "store/schema.h"
+
+#include <filesystem>
+
+namespace cs {
+
+namespace {
+
+// Migration N brings the schema from version N-1 to N. Never edit a shipped migration: add one.
+const char* const kMigrations[] = {
+    // 1: the initial schema.
+    R"SQL(
+CREATE TABLE sessions (
+  id TEXT PRIMARY KEY,
+  project_path TEXT NOT NULL DEFAULT '',
+  project_name TEXT NOT NULL DEFAULT '',
+  cwd TEXT,
+  git_branch TEXT,
+  custom_title TEXT,
+  ai_title TEXT,
+  summary_title TEXT,
+  first_prompt TEXT,
+  first_prompt_at INTEGER,
+  started_at INTEGER,
+  last_activity_at INTEGER,
+  ended_at INTEGER,
+  end_reason TEXT,
+  claude_version TEXT,
+  entry_point TEXT,
+  permission_mode TEXT,
+  message_count INTEGER NOT NULL DEFAULT 0,
+  assistant_messages INTEGER NOT NULL DEFAULT 0,
+  user_prompt_count INTEGER NOT NULL DEFAULT 0,
+  tool_call_count INTEGER NOT NULL DEFAULT 0,
+  tool_error_count INTEGER NOT NULL DEFAULT 0,
+  subagent_count INTEGER NOT NULL DEFAULT 0,
+  compaction_count INTEGER NOT NULL DEFAULT 0,
+  api_error_count INTEGER NOT NULL DEFAULT 0,
+  input_tokens INTEGER NOT NULL DEFAULT 0,
+  output_tokens INTEGER NOT NULL DEFAULT 0,
+  cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+  cache_write_5m_tokens INTEGER NOT NULL DEFAULT 0,
+  cache_write_1h_tokens INTEGER NOT NULL DEFAULT 0,
+  cost_usd REAL NOT NULL DEFAULT 0,
+  unpriced_messages INTEGER NOT NULL DEFAULT 0,
+  notes TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sessions_started ON sessions(started_at, id);
+CREATE INDEX sessions_last ON sessions(last_activity_at, id);
+CREATE INDEX sessions_project ON sessions(project_path);
+
+CREATE TABLE session_tags (
+  session_id TEXT NOT NULL,
+  tag TEXT NOT NULL,
+  PRIMARY KEY (session_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX session_tags_tag ON session_tags(tag);
+
+-- type: user|assistant|system. kind: see docs/api.md. dedupe_key: "<message.id>\x1f<requestId>"
+-- for assistant lines, the line uuid otherwise. For assistant rows the usage columns hold the
+-- counted line (largest output_tokens) and `timestamp` is that line's time.
+CREATE TABLE messages (
+  rowid INTEGER PRIMARY KEY,
+  dedupe_key TEXT NOT NULL UNIQUE,
+  id TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  parent_id TEXT,
+  type TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  model TEXT,
+  content_text TEXT NOT NULL DEFAULT '',
+  timestamp INTEGER,
+  is_sidechain INTEGER NOT NULL DEFAULT 0,
+  agent_id TEXT,
+  request_id TEXT,
+  input_tokens INTEGER NOT NULL DEFAULT 0,
+  output_tokens INTEGER NOT NULL DEFAULT 0,
+  cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+  cache_write_5m_tokens INTEGER NOT NULL DEFAULT 0,
+  cache_write_1h_tokens INTEGER NOT NULL DEFAULT 0,
+  web_search_requests INTEGER NOT NULL DEFAULT 0,
+  fast INTEGER NOT NULL DEFAULT 0,
+  us_only INTEGER NOT NULL DEFAULT 0,
+  legacy_cost_usd REAL,
+  cost_usd REAL NOT NULL DEFAULT 0,
+  priced INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX messages_session ON messages(session_id, timestamp);
+CREATE INDEX messages_time ON messages(timestamp);
+
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+  content_text, content='messages', content_rowid='rowid',
+  tokenize='unicode61 remove_diacritics 2');
+
+-- A row can be created by its result before its call is seen (tool_name NULL until then).
+CREATE TABLE tool_calls (
+  id TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL,
+  message_id TEXT,
+  tool_name TEXT,
+  input TEXT,
+  file_path TEXT,
+  success INTEGER,
+  error TEXT,
+  duration_ms INTEGER,
+  stdout_preview TEXT,
+  stderr_preview TEXT,
+  timestamp INTEGER,
+  result_at INTEGER,
+  is_sidechain INTEGER NOT NULL DEFAULT 0,
+  agent_id TEXT
+);
+CREATE INDEX tool_calls_session ON tool_calls(session_id, timestamp);
+CREATE INDEX tool_calls_time ON tool_calls(timestamp);
+CREATE INDEX tool_calls_name ON tool_calls(tool_name, timestamp);
+
+CREATE TABLE subagents (
+  session_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  tool_use_id TEXT,
+  agent_type TEXT,
+  description TEXT,
+  started_at INTEGER,
+  ended_at INTEGER,
+  message_count INTEGER NOT NULL DEFAULT 0,
+  tool_call_count INTEGER NOT NULL DEFAULT 0,
+  input_tokens INTEGER NOT NULL DEFAULT 0,
+  output_tokens INTEGER NOT NULL DEFAULT 0,
+  cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+  cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+  cost_usd REAL NOT NULL DEFAULT 0,
+  PRIMARY KEY (session_id, id)
+) WITHOUT ROWID;
+CREATE INDEX subagents_started ON subagents(started_at);
+
+CREATE TABLE compactions (
+  id TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL,
+  timestamp INTEGER,
+  trigger TEXT,
+  pre_tokens INTEGER
+);
+CREATE INDEX compactions_session ON compactions(session_id, timestamp);
+
+CREATE TABLE usage_rollup (
+  bucket INTEGER NOT NULL,
+  session_id TEXT NOT NULL,
+  model TEXT NOT NULL,
+  project_path TEXT NOT NULL,
+  messages INTEGER NOT NULL DEFAULT 0,
+  assistant_messages INTEGER NOT NULL DEFAULT 0,
+  user_prompts INTEGER NOT NULL DEFAULT 0,
+  tool_calls INTEGER NOT NULL DEFAULT 0,
+  tool_errors INTEGER NOT NULL DEFAULT 0,
+  input_tokens INTEGER NOT NULL DEFAULT 0,
+  output_tokens INTEGER NOT NULL DEFAULT 0,
+  cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+  cache_write_5m_tokens INTEGER NOT NULL DEFAULT 0,
+  cache_write_1h_tokens INTEGER NOT NULL DEFAULT 0,
+  cost_usd REAL NOT NULL DEFAULT 0,
+  PRIMARY KEY (bucket, session_id, model)
+) WITHOUT ROWID;
+CREATE INDEX usage_rollup_project ON usage_rollup(project_path, bucket);
+
+CREATE TABLE files (
+  path TEXT PRIMARY KEY,
+  inode INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  offset INTEGER NOT NULL,
+  lines INTEGER NOT NULL DEFAULT 0,
+  skipped INTEGER NOT NULL DEFAULT 0,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE ingest_errors (
+  path TEXT NOT NULL,
+  offset INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (path, offset)
+);
+CREATE INDEX ingest_errors_at ON ingest_errors(at);
+
+CREATE TABLE hook_events (
+  id INTEGER PRIMARY KEY,
+  session_id TEXT,
+  event TEXT NOT NULL,
+  timestamp INTEGER NOT NULL,
+  tool_use_id TEXT,
+  payload TEXT NOT NULL
+);
+CREATE INDEX hook_events_session ON hook_events(session_id, timestamp);
+
+CREATE TABLE budgets (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  amount REAL NOT NULL,
+  period TEXT NOT NULL,
+  warning_threshold REAL NOT NULL,
+  project TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE budget_alerts (
+  budget_id INTEGER NOT NULL,
+  period_start INTEGER NOT NULL,
+  level TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (budget_id, period_start, level)
+);
+
+CREATE TABLE commits (
+  repo_path TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  session_id TEXT,
+  message TEXT,
+  author TEXT,
+  committed_at INTEGER,
+  files_changed INTEGER,
+  insertions INTEGER,
+  deletions INTEGER,
+  PRIMARY KEY (repo_path, hash)
+);
+CREATE INDEX commits_session ON commits(session_id, committed_at);
+
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+)SQL",
+};
+
+void Configure(Db& db, bool writer) {
+  db.Exec("PRAGMA foreign_keys=OFF");
+  db.Exec("PRAGMA temp_store=MEMORY");
+  db.Exec(writer ? "PRAGMA cache_size=-262144" : "PRAGMA cache_size=-32768");
+  db.Exec("PRAGMA mmap_size=268435456");
+  if (writer) {
+    db.Exec("PRAGMA journal_mode=WAL");
+    db.Exec("PRAGMA synchronous=NORMAL");
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Db> OpenStore(const std::string& path) {
+  std::error_code ec;
+  auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  auto db = std::make_unique<Db>(path, Db::Mode::kReadWrite);
+  Configure(*db, true);
+  int version = 0;
+  {
+    Stmt st(*db, "PRAGMA user_version");
+    if (st.Step()) version = int(st.Int(0));
+  }
+  if (version > kSchemaVersion) {
+    throw DbError("database " + path + " was written by a newer claudescope (schema " +
+                  std::to_string(version) + ")");
+  }
+  for (int v = version; v < kSchemaVersion; ++v) {
+    Transaction tx(*db);
+    db->Exec(kMigrations[v]);
+    db->Exec("PRAGMA user_version=" + std::to_string(v + 1));
+    tx.Commit();
+  }
+  return db;
+}
+
+std::unique_ptr<Db> OpenReader(const std::string& path) {
+  auto db = std::make_unique<Db>(path, Db::Mode::kReadOnly);
+  Configure(*db, false);
+  return db;
+}
+
+}  // namespace cs
