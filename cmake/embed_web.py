@@ -10,13 +10,13 @@ import os
 import sys
 
 TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-         ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".json": "application/json",
+         ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".mjs": "text/javascript; charset=utf-8", ".json": "application/json",
          ".png": "image/png", ".ico": "image/x-icon", ".woff2": "font/woff2"}
 VENDOR = {
-    "/vendor/preact.js": "node_modules/preact/dist/preact.module.js",
-    "/vendor/preact-hooks.js": "node_modules/preact/hooks/dist/hooks.module.js",
-    "/vendor/htm.js": "node_modules/htm/dist/htm.module.js",
-    "/vendor/echarts.js": "node_modules/echarts/dist/echarts.esm.min.js",
+    "/vendor/preact.js": "node_modules/preact/dist/preact.mjs",
+    "/vendor/preact-hooks.js": "node_modules/preact/hooks/dist/hooks.mjs",
+    "/vendor/htm.js": "node_modules/htm/dist/htm.mjs",
+    "/vendor/echarts.js": "node_modules/echarts/dist/echarts.esm.min.mjs",
 }
 
 
@@ -39,6 +39,10 @@ def main():
     entries = []
     for i, (url, full) in enumerate(sorted(files.items())):
         data = open(full, "rb").read()
+        if url.startswith("/vendor/"):
+            # Bare specifiers need an import map (an inline script the CSP forbids): resolve here.
+            data = data.replace(b'from"preact"', b'from"/vendor/preact.js"')
+            data = data.replace(b"from 'preact'", b"from '/vendor/preact.js'")
         body = ",".join(str(b) for b in data)
         lines.append(f"const unsigned char k{i}[] = {{{body}{',' if data else ''}0}};")
         ctype = TYPES[os.path.splitext(full)[1]]
