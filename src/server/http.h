@@ -42,6 +42,11 @@ struct Response {
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Streamed body (export): when set, `body` is ignored and the server sends chunked transfer
+  // encoding, calling `stream` with a writer; the writer returns false once the client is
+  // gone, and `stream` must then stop. Runs on a pool thread.
+  using ChunkWriter = std::function<bool(std::string_view)>;
+  std::function<void(const ChunkWriter&)> stream;
 
   static Response Json(const nlohmann::json& j, int status = 200) {
     Response r;
