@@ -28,6 +28,5 @@ void RegisterInstall(CLI::App& r, int* e) {
 void RegisterBudget(CLI::App& r, int* e) { NotYet(r, e, "budget", "Budgets"); }
 void RegisterExport(CLI::App& r, int* e) { NotYet(r, e, "export", "Export"); }
 void RegisterGitSync(CLI::App& r, int* e) { NotYet(r, e, "git-sync", "Link commits"); }
-void RegisterImport(CLI::App& r, int* e) { NotYet(r, e, "import", "Import transcripts"); }
 
 }  // namespace cs

@@ -1,0 +1,65 @@
+// Ingestor: finds Claude Code transcript files, reads what is new in each (complete lines
+// only, from the stored offset) and applies it through the store's IngestWriter.
+//
+// Contract: owns the writer and uses the write connection it is given from one thread only
+// (the caller's). IngestTree() can be called again at any time (serve's watcher does) and
+// reads only what changed; a file whose inode changed or that shrank below its offset is read
+// again from the start, without double counting (the writer's keys). Offsets are committed in
+// the same transaction as the rows they produced. Errors reading one file are reported in
+// IngestStats::failures and never stop the others.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/pricing.h"
+#include "store/db.h"
+#include "store/ingest_writer.h"
+
+namespace cs {
+
+struct TranscriptFile {
+  std::string path;
+  FileContext ctx;
+  bool is_meta_json = false;  // agent-<id>.meta.json
+};
+
+// Every transcript below `root` (a Claude Code projects directory), main files first.
+std::vector<TranscriptFile> FindTranscripts(const std::string& root);
+// What the file's place says about it (session, agent, compaction), or false to skip it.
+bool ClassifyTranscript(const std::string& root, const std::string& path, TranscriptFile* out);
+
+struct IngestStats {
+  int64_t files_seen = 0, files_read = 0, bytes = 0, lines = 0, skipped = 0;
+  int64_t total_bytes = 0;  // size of all files seen (for progress)
+  std::vector<std::string> failures;
+  std::vector<std::string> sessions_touched;
+};
+
+struct IngestProgress {
+  int64_t files_done, files_total, bytes_done, bytes_total;
+};
+
+class Ingestor {
+ public:
+  Ingestor(Db& db, const PriceBook* prices);
+
+  IngestStats IngestTree(const std::vector<std::string>& roots,
+                         const std::function<void(const IngestProgress&)>& progress = {});
+  // Reads what is new in one file; `stats` accumulates.
+  void IngestFile(const TranscriptFile& f, IngestStats& stats);
+  // Commits what is pending (IngestTree and IngestFile commit in batches by themselves).
+  void Flush(IngestStats& stats);
+
+  void set_prices(const PriceBook* prices) { writer_.set_prices(prices); }
+  // Rows per transaction: larger batches are faster, smaller ones show up sooner.
+  void set_batch_rows(int64_t n) { batch_rows_ = n; }
+
+ private:
+  Db& db_;
+  IngestWriter writer_;
+  int64_t batch_rows_ = 50000;
+};
+
+}  // namespace cs

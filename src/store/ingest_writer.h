@@ -1,0 +1,101 @@
+// IngestWriter: the single write path from transcript records to the store. It applies the
+// accounting rules (formats doc section 10) and keeps the derived tables (session totals,
+// usage_rollup, subagent totals) in the same transaction as the rows they derive from.
+//
+// Contract: owns no connection; borrows the write Db, used from one thread only. Call Begin(),
+// then Apply*/RecordSkipped/SetFileState, then Commit(): everything between is one
+// transaction, so a crash at any moment leaves the store as of the last Commit() (per-file
+// offsets included), and re-applying the same records changes nothing (every row is keyed:
+// assistant messages by (message.id, requestId), other lines by uuid, tool calls by tool_use id,
+// compactions by uuid). Errors are thrown as DbError; the transaction then rolls back.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/pricing.h"
+#include "core/records.h"
+#include "store/db.h"
+
+namespace cs {
+
+// Where a record came from: what the file's name and place say about it.
+struct FileContext {
+  std::string path;
+  std::string session_id;  // from the file name or its directory; lines' sessionId wins
+  std::string agent_id;    // agent-<id>.jsonl
+  bool is_subagent_file = false;
+  bool is_compaction_file = false;  // agent-acompact-*.jsonl: cost of the session, not an agent
+};
+
+struct FileState {
+  std::string path;
+  int64_t inode = 0, size = 0, offset = 0, lines = 0;
+};
+
+// A session whose totals changed in the last committed batch (for SessionUpdate events).
+struct SessionChange {
+  std::string id;
+};
+
+class IngestWriter {
+ public:
+  IngestWriter(Db& db, const PriceBook* prices);
+  ~IngestWriter();
+
+  void Begin();
+  // `line_offset` identifies lines without a uuid (path:offset).
+  void Apply(const TranscriptRecord& r, const FileContext& ctx, int64_t line_offset);
+  void RecordSkipped(const std::string& path, int64_t offset, const std::string& reason);
+  void SetFileState(const FileState& st);
+  // Flushes the derived totals and commits. Returns the sessions touched since Begin().
+  std::vector<std::string> Commit();
+  bool in_transaction() const { return tx_open_; }
+  int64_t pending() const { return pending_; }
+
+  void set_prices(const PriceBook* prices) { prices_ = prices; }
+
+ private:
+  struct Statements;
+  struct SessionDelta;
+  struct RollupDelta;
+  struct AgentDelta;
+  struct MessageState;
+
+  SessionDelta& Session(const std::string& id, const TranscriptRecord& r);
+  void Touch(SessionDelta& s, const TranscriptRecord& r);
+  void ApplyAssistant(const TranscriptRecord& r, const FileContext& ctx, SessionDelta& s,
+                      int64_t line_offset);
+  void ApplyUser(const TranscriptRecord& r, const FileContext& ctx, SessionDelta& s,
+                 int64_t line_offset);
+  void ApplyToolUses(const TranscriptRecord& r, SessionDelta& s, const std::string& message_id,
+                     const std::string& agent);
+  void ApplyToolResult(const ToolResultRecord& t, const TranscriptRecord& r, SessionDelta& s);
+  RollupDelta& Rollup(int64_t ts, const std::string& session, const std::string& model,
+                      const std::string& project);
+  AgentDelta* Agent(const std::string& session, const std::string& agent, int64_t ts);
+  double PriceOf(const std::string& model, const Usage& u, const std::optional<double>& legacy,
+                 bool* priced) const;
+  void Flush();
+
+  Db& db_;
+  const PriceBook* prices_;
+  std::unique_ptr<Statements> st_;
+  bool tx_open_ = false;
+  int64_t pending_ = 0;
+  std::unordered_map<std::string, std::unique_ptr<SessionDelta>> sessions_;
+  std::unordered_map<std::string, RollupDelta> rollups_;
+  std::unordered_map<std::string, AgentDelta> agents_;
+  std::unordered_map<std::string, MessageState> messages_;  // this transaction's assistants
+  // Project path of every session seen by this writer (sessions never change project).
+  std::unordered_map<std::string, std::string> projects_;
+};
+
+// The agent id a sidechain record is accounted to, or "" when it belongs to no subagent
+// (main-thread lines, inline v1 sidechains without an id, compaction calls).
+std::string SubagentIdOf(const TranscriptRecord& r, const FileContext& ctx);
+
+}  // namespace cs
