@@ -14,11 +14,6 @@ void NotYet(CLI::App& root, int* exit_code, const char* name, const char* what) 
 }
 }  // namespace
 
-void RegisterStatus(CLI::App& r, int* e) { NotYet(r, e, "status", "Database and ingest status"); }
-void RegisterReports(CLI::App& r, int* e) {
-  NotYet(r, e, "daily", "Usage per day");
-  NotYet(r, e, "session", "Usage per session");
-}
 void RegisterServe(CLI::App& r, int* e) { NotYet(r, e, "serve", "Run the server"); }
 void RegisterHook(CLI::App& r, int* e) { NotYet(r, e, "hook", "Forward a hook event"); }
 void RegisterInstall(CLI::App& r, int* e) {
