@@ -4,8 +4,8 @@
 #include <cmath>
 #include <map>
 
-#include "ingest/ingestor.h"
 #include "config/config.h"
+#include "ingest/ingestor.h"
 #include "store/schema.h"
 #include "store/usage_report.h"
 #include "test_support.h"
@@ -104,8 +104,9 @@ void CheckAgainstTruth(Db& db, const json& truth, const IngestStats& stats) {
   EXPECT_EQ(projects, truth["by_project"].size());
 
   // Per tool.
-  Stmt tools(db, "SELECT tool_name, count(*), sum(success = 0) FROM tool_calls "
-                 "WHERE tool_name IS NOT NULL GROUP BY tool_name");
+  Stmt tools(db,
+             "SELECT tool_name, count(*), sum(success = 0) FROM tool_calls "
+             "WHERE tool_name IS NOT NULL GROUP BY tool_name");
   size_t ntools = 0;
   while (tools.Step()) {
     ++ntools;
@@ -148,14 +149,16 @@ void CheckAgainstTruth(Db& db, const json& truth, const IngestStats& stats) {
     std::vector<std::string> want = ts["models"];
     std::sort(want.begin(), want.end());
     std::string joined;
-    for (const auto& w : want) joined += (joined.empty() ? "" : ",") + w;
+    for (const auto& w : want)
+      joined += (joined.empty() ? "" : ",") + w;
     EXPECT_EQ(s.Text(19), joined) << sid;
     s.Reset();
   }
 
   // Search probes: FTS finds exactly the probe's messages.
-  Stmt fts(db, "SELECT count(*), count(DISTINCT m.session_id) FROM messages_fts f "
-               "JOIN messages m ON m.rowid = f.rowid WHERE messages_fts MATCH ?1");
+  Stmt fts(db,
+           "SELECT count(*), count(DISTINCT m.session_id) FROM messages_fts f "
+           "JOIN messages m ON m.rowid = f.rowid WHERE messages_fts MATCH ?1");
   for (const auto& probe : truth["search_probes"]) {
     fts.Bind(1, probe["q"].get<std::string>());
     ASSERT_TRUE(fts.Step());
@@ -304,8 +307,8 @@ TEST(CrashSafety, KilledImportsConvergeToACleanImport) {
     ::waitpid(pid, &status, 0);
   }
   EXPECT_GT(kills, 0);
-  ASSERT_EQ(test::Run(test::Binary() + " import --path " + (dir / "projects") + " --db " +
-                      crashed + " >/dev/null 2>&1"),
+  ASSERT_EQ(test::Run(test::Binary() + " import --path " + (dir / "projects") + " --db " + crashed +
+                      " >/dev/null 2>&1"),
             0);
   auto db = OpenStore(crashed);
   EXPECT_EQ(Digest(*db), want);

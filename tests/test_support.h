@@ -1,8 +1,8 @@
 // Helpers for the integration tests: temporary directories, running the generator and the
 // real binary, and reading JSON files. Test-only code.
 #pragma once
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,8 +17,12 @@
 
 namespace cs::test {
 
-inline std::string SourceDir() { return CS_SOURCE_DIR; }
-inline std::string Binary() { return CS_BINARY; }
+inline std::string SourceDir() {
+  return CS_SOURCE_DIR;
+}
+inline std::string Binary() {
+  return CS_BINARY;
+}
 
 // A fresh directory under $TMPDIR, removed by the destructor.
 class TempDir {
@@ -52,8 +56,8 @@ inline nlohmann::json ReadJson(const std::string& path) {
 inline nlohmann::json Generate(const std::string& out, const std::string& args,
                                const std::string& generator = SourceDir() +
                                                               "/tests/data/gen_corpus.py") {
-  std::string cmd = "python3 " + generator + " --out " + out + " --truth " + out +
-                    "/truth.json " + args + " 2>/dev/null";
+  std::string cmd = "python3 " + generator + " --out " + out + " --truth " + out + "/truth.json " +
+                    args + " 2>/dev/null";
   EXPECT_EQ(Run(cmd), 0) << cmd;
   return ReadJson(out + "/truth.json");
 }

@@ -26,21 +26,21 @@ void PrintProgress(const IngestProgress& p, double seconds, bool tty, int64_t* l
     int width = 30;
     int filled = p.bytes_total > 0 ? int(width * double(p.bytes_done) / p.bytes_total) : width;
     filled = std::min(filled, width);
-    std::fprintf(stderr, "\r[%.*s%*s] %lld/%lld files  %.1f/%.1f MB  %.1f MB/s  ETA %.0fs ",
-                 filled, "##############################", width - filled, "",
-                 (long long)p.files_done, (long long)p.files_total, mb, total, rate, eta);
+    std::fprintf(stderr, "\r[%.*s%*s] %lld/%lld files  %.1f/%.1f MB  %.1f MB/s  ETA %.0fs ", filled,
+                 "##############################", width - filled, "", (long long)p.files_done,
+                 (long long)p.files_total, mb, total, rate, eta);
   } else if (p.files_done == p.files_total || p.files_done - *last_line >= 500) {
     *last_line = p.files_done;
-    std::fprintf(stderr, "import: %lld/%lld files, %.1f MB, %.1f MB/s\n",
-                 (long long)p.files_done, (long long)p.files_total, mb, rate);
+    std::fprintf(stderr, "import: %lld/%lld files, %.1f MB, %.1f MB/s\n", (long long)p.files_done,
+                 (long long)p.files_total, mb, rate);
   }
 }
 
 int RunImport(const ImportOptions& o) {
   auto cfg = LoadConfigOrReport();
   if (!cfg) return 1;
-  std::vector<std::string> roots = o.paths.empty() ? ClaudeProjectDirs(cfg->projects_dirs)
-                                                   : o.paths;
+  std::vector<std::string> roots =
+      o.paths.empty() ? ClaudeProjectDirs(cfg->projects_dirs) : o.paths;
   std::string db_path = o.common.DbPath();
   auto db = OpenStore(db_path);
   Ingestor ingestor(*db, &cfg->prices);
@@ -73,7 +73,8 @@ int RunImport(const ImportOptions& o) {
       std::fprintf(stderr, "note: %s does not exist (no transcripts there)\n", root.c_str());
     }
   }
-  for (const auto& f : stats.failures) std::fprintf(stderr, "warning: %s\n", f.c_str());
+  for (const auto& f : stats.failures)
+    std::fprintf(stderr, "warning: %s\n", f.c_str());
   return 0;
 }
 

@@ -84,7 +84,8 @@ std::vector<std::string> TokenCells(const nlohmann::ordered_json& r) {
           Thousands(r["cache_write_5m_tokens"].get<long long>() +
                     r["cache_write_1h_tokens"].get<long long>()),
           Thousands(r["cache_read_tokens"].get<long long>()),
-          Thousands(r["total_tokens"].get<long long>()), Money(r["cost_usd"].get<double>())};
+          Thousands(r["total_tokens"].get<long long>()),
+          Money(r["cost_usd"].get<double>())};
 }
 
 int RunDaily(const ReportOptions& o) {
@@ -98,8 +99,8 @@ int RunDaily(const ReportOptions& o) {
     std::printf("%s\n", doc.dump(2).c_str());
     return 0;
   }
-  TextTable t({"Date", "Input", "Output", "Cache write", "Cache read", "Total tokens", "Cost",
-               "Models"});
+  TextTable t(
+      {"Date", "Input", "Output", "Cache write", "Cache read", "Total tokens", "Cost", "Models"});
   for (const auto& r : doc["daily"]) {
     auto cells = TokenCells(r);
     cells.insert(cells.begin(), r["date"].get<std::string>());

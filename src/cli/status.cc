@@ -40,8 +40,9 @@ int RunStatus(const CommonOptions& o) {
   std::printf("Hook events:   %s (last: %s)\n", Thousands(q.Int(8)).c_str(),
               q.IsNull(9) ? "never" : FormatTimestamp(q.Int(9)).c_str());
   std::printf("Skipped lines: %s\n", Thousands(q.Int(6)).c_str());
-  Stmt e(*db, "SELECT path, offset, reason, at FROM ingest_errors ORDER BY at DESC, path, offset "
-              "LIMIT 5");
+  Stmt e(*db,
+         "SELECT path, offset, reason, at FROM ingest_errors ORDER BY at DESC, path, offset "
+         "LIMIT 5");
   bool any = false;
   while (e.Step()) {
     if (!any) std::printf("Most recent skipped lines:\n");

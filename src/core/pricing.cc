@@ -11,7 +11,8 @@ PriceBook::PriceBook(std::string as_of, std::vector<ModelPrice> models, double w
 namespace {
 
 bool AllDigits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
 }  // namespace
@@ -19,7 +20,8 @@ bool AllDigits(std::string_view s) {
 std::string PriceBook::NormaliseModel(std::string_view model) {
   std::string m(model);
   std::transform(m.begin(), m.end(), m.begin(), [](unsigned char c) { return std::tolower(c); });
-  // Provider prefixes: "anthropic/claude-...", Bedrock "us.anthropic.claude-...", "anthropic.claude-".
+  // Provider prefixes: "anthropic/claude-...", Bedrock "us.anthropic.claude-...",
+  // "anthropic.claude-".
   if (auto pos = m.find("claude-"); pos != std::string::npos && pos > 0) {
     std::string_view before(m.data(), pos);
     if (before.ends_with('/') || before.ends_with('.')) m.erase(0, pos);

@@ -12,29 +12,28 @@
 namespace cs {
 
 struct ToolUseRecord {
-  std::string id;          // tool_use id ("toolu_...")
-  std::string name;        // "Bash", "Task", "Agent", "mcp__server__tool", ...
-  std::string input_json;  // the raw JSON of `input`
-  std::string file_path;   // input.file_path / notebook_path / path, when present
+  std::string id;                          // tool_use id ("toolu_...")
+  std::string name;                        // "Bash", "Task", "Agent", "mcp__server__tool", ...
+  std::string input_json;                  // the raw JSON of `input`
+  std::string file_path;                   // input.file_path / notebook_path / path, when present
   std::string subagent_type, description;  // Task/Agent input
 };
 
 struct ToolResultRecord {
   std::string tool_use_id;
-  bool is_error = false;         // absent is_error = success
-  std::string content_preview;   // text of the result, cut
+  bool is_error = false;        // absent is_error = success
+  std::string content_preview;  // text of the result, cut
   std::string stdout_preview, stderr_preview;
-  std::string error;             // error text when is_error
+  std::string error;  // error text when is_error
   std::optional<int64_t> duration_ms;
-  std::string agent_id;          // toolUseResult.agentId (Task/Agent results)
+  std::string agent_id;  // toolUseResult.agentId (Task/Agent results)
 };
 
 enum class RecordType { kSkip, kUser, kAssistant, kSystem, kTitle, kAgentMeta };
 
 struct TranscriptRecord {
   RecordType type = RecordType::kSkip;
-  std::string uuid, parent_uuid, session_id, cwd, git_branch, version, entrypoint,
-      permission_mode;
+  std::string uuid, parent_uuid, session_id, cwd, git_branch, version, entrypoint, permission_mode;
   std::optional<int64_t> timestamp_ms;
   bool is_sidechain = false;
   std::string agent_id;

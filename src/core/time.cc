@@ -33,8 +33,8 @@ int64_t DaysFromCivil(int y, unsigned m, unsigned d) {
 
 std::optional<int64_t> ParseTimestamp(std::string_view s) {
   int y, mo, d, h, mi, sec;
-  if (s.size() < 19 || !Digits(s, 0, 4, y) || s[4] != '-' || !Digits(s, 5, 2, mo) ||
-      s[7] != '-' || !Digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+  if (s.size() < 19 || !Digits(s, 0, 4, y) || s[4] != '-' || !Digits(s, 5, 2, mo) || s[7] != '-' ||
+      !Digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
       !Digits(s, 11, 2, h) || s[13] != ':' || !Digits(s, 14, 2, mi) || s[16] != ':' ||
       !Digits(s, 17, 2, sec)) {
     return std::nullopt;
@@ -93,7 +93,9 @@ std::string CivilDay::ToString() const {
   return buf;
 }
 
-int64_t CivilDay::DaysSinceEpoch() const { return DaysFromCivil(year, month, day); }
+int64_t CivilDay::DaysSinceEpoch() const {
+  return DaysFromCivil(year, month, day);
+}
 
 CivilDay CivilDay::FromDaysSinceEpoch(int64_t days) {
   date::year_month_day ymd{date::sys_days{date::days{days}}};
@@ -102,8 +104,8 @@ CivilDay CivilDay::FromDaysSinceEpoch(int64_t days) {
 
 std::optional<CivilDay> CivilDay::Parse(std::string_view s) {
   int y, m, d;
-  if (s.size() != 10 || !Digits(s, 0, 4, y) || s[4] != '-' || !Digits(s, 5, 2, m) ||
-      s[7] != '-' || !Digits(s, 8, 2, d)) {
+  if (s.size() != 10 || !Digits(s, 0, 4, y) || s[4] != '-' || !Digits(s, 5, 2, m) || s[7] != '-' ||
+      !Digits(s, 8, 2, d)) {
     return std::nullopt;
   }
   date::year_month_day ymd{date::year{y}, date::month{unsigned(m)}, date::day{unsigned(d)}};
@@ -111,7 +113,9 @@ std::optional<CivilDay> CivilDay::Parse(std::string_view s) {
   return CivilDay{y, unsigned(m), unsigned(d)};
 }
 
-TimeZone TimeZone::Utc() { return TimeZone(); }
+TimeZone TimeZone::Utc() {
+  return TimeZone();
+}
 
 TimeZone TimeZone::Local() {
   if (const char* tz = std::getenv("TZ"); tz && *tz) {
@@ -162,8 +166,10 @@ int64_t TimeZone::StartOfDay(const CivilDay& day) const {
   int64_t guess = local_midnight - OffsetMs(local_midnight);
   int64_t t = local_midnight - OffsetMs(guess);
   // In a DST gap at midnight, t can land in the previous day: the day starts at the gap's end.
-  while (DayOf(t) < day) t += 15 * 60000;
-  while (DayOf(t - 1) == day) t -= 15 * 60000;
+  while (DayOf(t) < day)
+    t += 15 * 60000;
+  while (DayOf(t - 1) == day)
+    t -= 15 * 60000;
   return t;
 }
 

@@ -36,7 +36,8 @@ bool ClassifyTranscript(const std::string& root, const std::string& path, Transc
   fs::path rel = fs::relative(p, root, ec);
   if (ec) rel = p;
   std::vector<std::string> parts;
-  for (const auto& part : rel) parts.push_back(part.string());
+  for (const auto& part : rel)
+    parts.push_back(part.string());
   for (const auto& part : parts) {
     if (part == "memory" || part == "tool-results") return false;
   }
@@ -67,7 +68,8 @@ std::vector<TranscriptFile> FindTranscripts(const std::string& root) {
   std::vector<TranscriptFile> files;
   std::error_code ec;
   if (!fs::is_directory(root, ec)) return files;
-  auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+  auto it =
+      fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
   for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     const auto& e = *it;
     std::string name = e.path().filename().string();
@@ -177,7 +179,8 @@ void Ingestor::IngestFile(const TranscriptFile& f, IngestStats& stats) {
         ++stats.skipped;
         writer_.RecordSkipped(f.path, consumed, error);
       } else {
-        for (const auto& r : records) writer_.Apply(r, f.ctx, consumed);
+        for (const auto& r : records)
+          writer_.Apply(r, f.ctx, consumed);
       }
       consumed += int64_t(len + 1);
       start += len + 1;

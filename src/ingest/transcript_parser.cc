@@ -93,8 +93,8 @@ void ParseUsage(od::value v, Usage& u) {
     } else if (k == "inference_geo") {
       std::string_view geo = Str(f.value());
       u.us_only = geo.size() >= 2 && (geo[0] == 'u' || geo[0] == 'U') &&
-                  (geo[1] == 's' || geo[1] == 'S') && (geo.size() == 2 || geo[2] == '-' ||
-                                                       geo[2] == '_' || geo[2] == '.');
+                  (geo[1] == 's' || geo[1] == 'S') &&
+                  (geo.size() == 2 || geo[2] == '-' || geo[2] == '_' || geo[2] == '.');
     }
   }
   // The TTL split wins when given; whatever the total has beyond it (no split at all, or a
@@ -383,13 +383,15 @@ void ParseEntry(od::object obj, TranscriptRecord& r, EntryFlags& fl,
 void TruncateUtf8(std::string& s, size_t max) {
   if (s.size() <= max) return;
   size_t n = max;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
+    --n;
   s.resize(n);
 }
 
 std::string ClassifyUserText(std::string_view text) {
   size_t i = 0;
-  while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\t')) ++i;
+  while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\t'))
+    ++i;
   std::string_view t = text.substr(i);
   if (t.starts_with("[Request interrupted by user")) return "interrupt";
   if (t.starts_with("<task-notification>")) return "task_notification";
@@ -408,7 +410,8 @@ bool TranscriptParser::Parse(std::string_view line, std::vector<TranscriptRecord
   while (size > 0 && (line[size - 1] == '\r' || line[size - 1] == ' ' || line[size - 1] == '\t'))
     --size;
   size_t start = 0;
-  while (start < size && (line[start] == ' ' || line[start] == '\t')) ++start;
+  while (start < size && (line[start] == ' ' || line[start] == '\t'))
+    ++start;
   if (start == size) {
     *error = "blank line";
     return false;
@@ -456,7 +459,8 @@ bool TranscriptParser::Parse(std::string_view line, std::vector<TranscriptRecord
     r.type = RecordType::kSkip;  // progress, snapshots, queue operations, unknown types
   }
   if (r.type != RecordType::kSkip) out.push_back(std::move(r));
-  for (auto& e : embedded) out.push_back(std::move(e));
+  for (auto& e : embedded)
+    out.push_back(std::move(e));
   return true;
 }
 

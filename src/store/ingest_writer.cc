@@ -56,7 +56,9 @@ std::string BaseName(const std::string& path) {
   return name.empty() ? path : name;
 }
 
-bool IsSpawn(const std::string& tool) { return tool == "Task" || tool == "Agent"; }
+bool IsSpawn(const std::string& tool) {
+  return tool == "Task" || tool == "Agent";
+}
 
 }  // namespace
 
@@ -197,8 +199,8 @@ ON CONFLICT(path) DO UPDATE SET inode=excluded.inode, size=excluded.size, offset
 struct IngestWriter::SessionDelta {
   std::string id;
   std::string project;
-  int64_t messages = 0, assistant = 0, prompts = 0, tool_calls = 0, tool_errors = 0,
-          subagents = 0, compactions = 0, api_errors = 0, unpriced = 0;
+  int64_t messages = 0, assistant = 0, prompts = 0, tool_calls = 0, tool_errors = 0, subagents = 0,
+          compactions = 0, api_errors = 0, unpriced = 0;
   UsageTotals usage;
   int64_t min_ts = kNoTime, max_ts = kNoTime;
   std::optional<std::string> first_prompt;
@@ -583,8 +585,10 @@ void IngestWriter::ApplyAssistant(const TranscriptRecord& r, const FileContext& 
     owner.usage.input_tokens += usage.input_tokens - m.usage.input_tokens;
     owner.usage.output_tokens += usage.output_tokens - m.usage.output_tokens;
     owner.usage.cache_read_tokens += usage.cache_read_tokens - m.usage.cache_read_tokens;
-    owner.usage.cache_write_5m_tokens += usage.cache_write_5m_tokens - m.usage.cache_write_5m_tokens;
-    owner.usage.cache_write_1h_tokens += usage.cache_write_1h_tokens - m.usage.cache_write_1h_tokens;
+    owner.usage.cache_write_5m_tokens +=
+        usage.cache_write_5m_tokens - m.usage.cache_write_5m_tokens;
+    owner.usage.cache_write_1h_tokens +=
+        usage.cache_write_1h_tokens - m.usage.cache_write_1h_tokens;
     owner.usage.cost_usd += cost - m.cost;
     owner.unpriced += int64_t(!priced) - int64_t(!m.priced);
     RollupDelta& old_roll = Rollup(m.ts, owner.id, m.model, owner.project);
@@ -617,7 +621,8 @@ void IngestWriter::ApplyAssistant(const TranscriptRecord& r, const FileContext& 
     m.priced = priced;
     m.ts = new_ts;
   }
-  if (!r.text.empty() && m.text.size() < kMaxStoredText && m.text.find(r.text) == std::string::npos) {
+  if (!r.text.empty() && m.text.size() < kMaxStoredText &&
+      m.text.find(r.text) == std::string::npos) {
     if (!m.text.empty()) {
       st_->fts_delete.Bind(1, m.rowid).Bind(2, m.text);
       st_->fts_delete.Run();
@@ -698,7 +703,8 @@ void IngestWriter::ApplyUser(const TranscriptRecord& r, const FileContext& ctx, 
     q.Bind(11, agent);
   }
   q.BindNull(12);
-  for (int i = 13; i <= 20; ++i) q.Bind(i, int64_t(0));
+  for (int i = 13; i <= 20; ++i)
+    q.Bind(i, int64_t(0));
   q.BindNull(21).Bind(22, 0.0).Bind(23, int64_t(1));
   q.Run();
   if (db_.Changes() == 0) return;  // seen before: its results were applied then
@@ -720,14 +726,15 @@ void IngestWriter::ApplyUser(const TranscriptRecord& r, const FileContext& ctx, 
       s.first_prompt_at = at;
     }
   }
-  for (const auto& t : r.tool_results) ApplyToolResult(t, r, s);
+  for (const auto& t : r.tool_results)
+    ApplyToolResult(t, r, s);
 }
 
 void IngestWriter::ApplyToolResult(const ToolResultRecord& t, const TranscriptRecord& r,
                                    SessionDelta& s) {
   const int64_t ts = r.timestamp_ms.value_or(kNoTime);
-  const std::string& out = !t.stdout_preview.empty() || t.is_error ? t.stdout_preview
-                                                                   : t.content_preview;
+  const std::string& out =
+      !t.stdout_preview.empty() || t.is_error ? t.stdout_preview : t.content_preview;
   auto bind_common = [&](Stmt& q, int first) {
     q.Bind(first, int64_t(!t.is_error));
     if (t.is_error) {
@@ -873,7 +880,8 @@ std::vector<std::string> IngestWriter::Commit() {
   db_.Exec("COMMIT");
   tx_open_ = false;
   touched.reserve(sessions_.size());
-  for (auto& [id, d] : sessions_) touched.push_back(id);
+  for (auto& [id, d] : sessions_)
+    touched.push_back(id);
   sessions_.clear();
   rollups_.clear();
   agents_.clear();

@@ -8,7 +8,9 @@ namespace cs {
 
 using nlohmann::ordered_json;
 
-double RoundUsd(double v) { return std::round(v * 1e6) / 1e6; }
+double RoundUsd(double v) {
+  return std::round(v * 1e6) / 1e6;
+}
 
 namespace {
 

@@ -1,0 +1,230 @@
+// The accounting rules end to end through Ingestor and IngestWriter, on real files and a real
+// SQLite database in a temporary directory.
+#include "ingest/ingestor.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "config/config.h"
+#include "store/recompute.h"
+#include "store/schema.h"
+
+namespace cs {
+namespace {
+
+namespace fs = std::filesystem;
+
+class IngestRules : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "csingest-XXXXXX").string();
+    dir_ = ::mkdtemp(tmpl.data());
+    root_ = dir_ + "/projects";
+    fs::create_directories(root_ + "/-w-app");
+    db_ = OpenStore(dir_ + "/cs.db");
+  }
+  void TearDown() override {
+    db_.reset();
+    fs::remove_all(dir_);
+  }
+
+  std::string Write(const std::string& rel, const std::string& text, bool append = false) {
+    std::string path = root_ + "/" + rel;
+    fs::create_directories(fs::path(path).parent_path());
+    std::ofstream f(path, append ? std::ios::app : std::ios::trunc);
+    f << text;
+    return path;
+  }
+  IngestStats Ingest() {
+    Ingestor ing(*db_, &cfg_.prices);
+    return ing.IngestTree({root_});
+  }
+  int64_t Int(const std::string& sql) {
+    Stmt q(*db_, sql);
+    EXPECT_TRUE(q.Step()) << sql;
+    return q.Int(0);
+  }
+  double Real(const std::string& sql) {
+    Stmt q(*db_, sql);
+    EXPECT_TRUE(q.Step()) << sql;
+    return q.Real(0);
+  }
+
+  static std::string Assistant(const std::string& uuid, const std::string& msg,
+                               const std::string& req, int output, const std::string& ts,
+                               const std::string& extra = "", const std::string& text = "hi") {
+    return R"({"type":"assistant","sessionId":"s1","cwd":"/w/app","uuid":")" + uuid +
+           R"(","timestamp":")" + ts + R"(","requestId":")" + req + R"(")" + extra +
+           R"(,"message":{"id":")" + msg +
+           R"(","model":"claude-sonnet-4-5-20250929","content":[{"type":"text","text":")" + text +
+           R"("}],"usage":{"input_tokens":10,"output_tokens":)" + std::to_string(output) +
+           R"(,"cache_read_input_tokens":100,"cache_creation_input_tokens":0}}})"
+           "\n";
+  }
+
+  Config cfg_ = Config::Defaults();
+  std::string dir_, root_;
+  std::unique_ptr<Db> db_;
+};
+
+TEST_F(IngestRules, SplitLinesCountOnceWithTheLargestOutput) {
+  Write("-w-app/s1.jsonl",
+        Assistant("a", "m1", "r1", 3, "2026-10-01T10:00:00.000Z") +
+            Assistant("b", "m1", "r1", 250, "2026-10-01T10:00:01.000Z", "", "second block") +
+            Assistant("c", "m1", "r1", 7, "2026-10-01T10:00:02.000Z"));
+  Ingest();
+  EXPECT_EQ(Int("SELECT count(*) FROM messages WHERE type='assistant'"), 1);
+  EXPECT_EQ(Int("SELECT output_tokens FROM sessions"), 250);
+  EXPECT_EQ(Int("SELECT input_tokens FROM sessions"), 10);
+  EXPECT_EQ(Int("SELECT sum(output_tokens) FROM usage_rollup"), 250);
+  EXPECT_EQ(Int("SELECT timestamp FROM messages"), *ParseTimestamp("2026-10-01T10:00:01.000Z"));
+  Stmt t(*db_, "SELECT content_text FROM messages");
+  ASSERT_TRUE(t.Step());
+  EXPECT_EQ(t.Text(0), "hi\nsecond block");
+  EXPECT_NEAR(Real("SELECT cost_usd FROM sessions"), (10 * 3.0 + 250 * 15.0 + 100 * 0.3) / 1e6,
+              1e-12);
+}
+
+TEST_F(IngestRules, ResumedCopiesInAnotherFileDoNotCountAgain) {
+  Write("-w-app/s1.jsonl", Assistant("a", "m1", "r1", 40, "2026-10-01T10:00:00.000Z"));
+  Write("-w-app/s1/subagents/agent-abc.jsonl",
+        Assistant("z", "m1", "r1", 40, "2026-10-01T11:00:00.000Z", R"(,"isSidechain":true)"));
+  Ingest();
+  EXPECT_EQ(Int("SELECT sum(output_tokens) FROM sessions"), 40);
+  EXPECT_EQ(Int("SELECT count(*) FROM messages"), 1);
+}
+
+TEST_F(IngestRules, ProgressCopiesCountOnlyWhenTheSubagentFileIsMissing) {
+  std::string progress =
+      R"({"type":"progress","sessionId":"s1","cwd":"/w/app","data":{"type":"agent_progress",)"
+      R"("agentId":"a1","message":{"type":"assistant","requestId":"rq","timestamp":"2026-10-01T10:00:00.000Z",)"
+      R"("message":{"id":"mq","model":"claude-haiku-4-5","usage":{"input_tokens":1,"output_tokens":5}}}}})"
+      "\n";
+  Write("-w-app/s1.jsonl", progress);
+  Ingest();
+  EXPECT_EQ(Int("SELECT output_tokens FROM sessions"), 5);
+  // The subagent's own file arrives with the final usage: replaces, never adds.
+  Write("-w-app/s1/subagents/agent-a1.jsonl",
+        R"({"type":"assistant","sessionId":"s1","isSidechain":true,"agentId":"a1","uuid":"q",)"
+        R"("timestamp":"2026-10-01T10:00:00.000Z","requestId":"rq","message":{"id":"mq",)"
+        R"("model":"claude-haiku-4-5","usage":{"input_tokens":1,"output_tokens":80}}})"
+        "\n");
+  Ingest();
+  EXPECT_EQ(Int("SELECT output_tokens FROM sessions"), 80);
+  EXPECT_EQ(Int("SELECT output_tokens FROM subagents WHERE id='a1'"), 80);
+  EXPECT_EQ(Int("SELECT sum(output_tokens) FROM usage_rollup"), 80);
+}
+
+TEST_F(IngestRules, CompactionFilesCostTheSessionAndAreNoSubagent) {
+  Write("-w-app/s1.jsonl", Assistant("a", "m1", "r1", 40, "2026-10-01T10:00:00.000Z"));
+  Write("-w-app/s1/subagents/agent-acompact-1a2b3c.jsonl",
+        Assistant("k", "m2", "r2", 60, "2026-10-01T10:05:00.000Z",
+                  R"(,"isSidechain":true,"agentId":"acompact")"));
+  Ingest();
+  EXPECT_EQ(Int("SELECT output_tokens FROM sessions"), 100);
+  EXPECT_EQ(Int("SELECT count(*) FROM subagents"), 0);
+}
+
+TEST_F(IngestRules, ToolResultsPairByIdInAnyOrder) {
+  std::string result =
+      R"({"type":"user","sessionId":"s1","uuid":"r","timestamp":"2026-10-01T10:00:05.000Z",)"
+      R"("message":{"content":[{"type":"tool_result","tool_use_id":"t1","content":"no","is_error":true}]}})"
+      "\n";
+  std::string call =
+      R"({"type":"assistant","sessionId":"s1","uuid":"c","requestId":"r9",)"
+      R"("timestamp":"2026-10-01T10:00:00.000Z","message":{"id":"m9","model":"x",)"
+      R"("content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"ls"}}]}})"
+      "\n";
+  Write("-w-app/s1.jsonl", result + call + result);  // result first, then a duplicate
+  Ingest();
+  EXPECT_EQ(Int("SELECT count(*) FROM tool_calls"), 1);
+  EXPECT_EQ(Int("SELECT tool_call_count FROM sessions"), 1);
+  EXPECT_EQ(Int("SELECT tool_error_count FROM sessions"), 1);
+  EXPECT_EQ(Int("SELECT success FROM tool_calls WHERE id='t1'"), 0);
+}
+
+TEST_F(IngestRules, GrowingTruncatedAndHalfWrittenFiles) {
+  std::string path =
+      Write("-w-app/s1.jsonl", Assistant("a", "m1", "r1", 10, "2026-10-01T10:00:00.000Z"));
+  Ingest();
+  // A half-written line waits for its newline.
+  std::string second = Assistant("b", "m2", "r2", 20, "2026-10-01T10:01:00.000Z");
+  Write("-w-app/s1.jsonl", second.substr(0, 40), true);
+  auto stats = Ingest();
+  EXPECT_EQ(stats.skipped, 0);
+  EXPECT_EQ(Int("SELECT output_tokens FROM sessions"), 10);
+  Write("-w-app/s1.jsonl", second.substr(40), true);
+  Ingest();
+  EXPECT_EQ(Int("SELECT output_tokens FROM sessions"), 30);
+  EXPECT_EQ(Int("SELECT offset FROM files"), int64_t(fs::file_size(path)));
+  // Replaced by a shorter file: read again from the start, without double counting.
+  Write("-w-app/s1.jsonl", Assistant("a", "m1", "r1", 10, "2026-10-01T10:00:00.000Z"));
+  Ingest();
+  EXPECT_EQ(Int("SELECT output_tokens FROM sessions"), 30);
+  EXPECT_EQ(Int("SELECT count(*) FROM messages"), 2);
+}
+
+TEST_F(IngestRules, MalformedLinesAreSkippedCountedAndReported) {
+  Write("-w-app/s1.jsonl", "garbage\n" +
+                               Assistant("a", "m1", "r1", 10, "2026-10-01T10:00:00.000Z") +
+                               "{\"type\":\"user\",\n");
+  auto stats = Ingest();
+  EXPECT_EQ(stats.skipped, 2);
+  EXPECT_EQ(Int("SELECT count(*) FROM ingest_errors"), 2);
+  EXPECT_EQ(Int("SELECT skipped FROM files"), 2);
+  EXPECT_EQ(Int("SELECT output_tokens FROM sessions"), 10);
+  Ingest();
+  EXPECT_EQ(Int("SELECT skipped FROM files"), 2);
+}
+
+TEST_F(IngestRules, UnknownModelsAreUnpricedAndPriceChangesRecompute) {
+  std::string line = Assistant("a", "m1", "r1", 1000, "2026-10-01T10:00:00.000Z");
+  std::string mystery = line;
+  mystery.replace(mystery.find("claude-sonnet-4-5-20250929"), 26, "claude-mystery-9");
+  Write("-w-app/s1.jsonl", line + mystery.replace(mystery.find("\"m1\""), 4, "\"m2\""));
+  Ingest();
+  EXPECT_EQ(Int("SELECT unpriced_messages FROM sessions"), 1);
+  double before = Real("SELECT cost_usd FROM sessions");
+  // Double the Sonnet 4.5 prices.
+  std::string err, field;
+  nlohmann::json models = cfg_.doc["pricing"]["models"];
+  for (auto& m : models) {
+    if (m["family"] == "claude-sonnet-4-5") {
+      for (const char* k : {"input", "output", "cache_write_5m", "cache_write_1h", "cache_read"}) {
+        m[k] = m[k].get<double>() * 2;
+      }
+    }
+  }
+  auto next = cfg_.Patched({{"pricing", {{"models", models}}}}, &err, &field);
+  ASSERT_TRUE(next) << err;
+  EXPECT_EQ(RecomputeCosts(*db_, next->prices), 1);
+  EXPECT_NEAR(Real("SELECT cost_usd FROM sessions"), 2 * before, 1e-12);
+  EXPECT_NEAR(Real("SELECT sum(cost_usd) FROM usage_rollup"), 2 * before, 1e-12);
+}
+
+TEST_F(IngestRules, ScannerClassifiesLayoutsAndSkipsNonTranscripts) {
+  Write("-w-app/s1.jsonl", "");
+  Write("-w-app/agent-1234abcd.jsonl", "");
+  Write("-w-app/s1/subagents/agent-a1.jsonl", "");
+  Write("-w-app/s1/subagents/agent-a1.meta.json", "{}");
+  Write("-w-app/s1/subagents/workflows/wf1/agent-w1.jsonl", "");
+  Write("-w-app/s1/subagents/workflows/wf1/journal.jsonl", "");
+  Write("-w-app/s1/tool-results/x.jsonl", "");
+  Write("-w-app/memory/notes.jsonl", "");
+  auto files = FindTranscripts(root_);
+  ASSERT_EQ(files.size(), 5u);
+  EXPECT_EQ(files[0].ctx.session_id, "s1");
+  EXPECT_FALSE(files[0].ctx.is_subagent_file);
+  for (size_t i = 1; i < files.size(); ++i)
+    EXPECT_TRUE(files[i].ctx.is_subagent_file);
+  EXPECT_TRUE(files.back().is_meta_json);
+  EXPECT_EQ(files.back().ctx.agent_id, "a1");
+  EXPECT_EQ(files.back().ctx.session_id, "s1");
+}
+
+}  // namespace
+}  // namespace cs
