@@ -14,12 +14,6 @@ void NotYet(CLI::App& root, int* exit_code, const char* name, const char* what) 
 }
 }  // namespace
 
-void RegisterServe(CLI::App& r, int* e) { NotYet(r, e, "serve", "Run the server"); }
-void RegisterHook(CLI::App& r, int* e) { NotYet(r, e, "hook", "Forward a hook event"); }
-void RegisterInstall(CLI::App& r, int* e) {
-  NotYet(r, e, "install", "Install hooks");
-  NotYet(r, e, "uninstall", "Remove hooks");
-}
 void RegisterBudget(CLI::App& r, int* e) { NotYet(r, e, "budget", "Budgets"); }
 void RegisterExport(CLI::App& r, int* e) { NotYet(r, e, "export", "Export"); }
 void RegisterGitSync(CLI::App& r, int* e) { NotYet(r, e, "git-sync", "Link commits"); }

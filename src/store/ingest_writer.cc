@@ -188,12 +188,13 @@ INSERT INTO files(path, inode, size, offset, lines, skipped, updated_at)
 VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)
 ON CONFLICT(path) DO UPDATE SET inode=excluded.inode, size=excluded.size, offset=excluded.offset,
   lines=excluded.lines, skipped=skipped+excluded.skipped, updated_at=excluded.updated_at)SQL"),
-        reset_file_skips(db, "UPDATE files SET skipped=0 WHERE path=?1") {}
+        reset_file_skips(db, "UPDATE files SET skipped=0 WHERE path=?1"),
+        count_skipped(db, "SELECT count(*) FROM ingest_errors WHERE path=?1") {}
 
   Stmt find_session, insert_session, set_project, update_session, find_message, insert_message,
       update_usage, update_text, fts_insert, fts_delete, insert_tool, set_result, insert_result,
       link_agent, agent_meta, insert_compaction, rollup, agent_totals, insert_error, file_state,
-      reset_file_skips;
+      reset_file_skips, count_skipped;
 };
 
 struct IngestWriter::SessionDelta {
@@ -227,6 +228,7 @@ struct IngestWriter::AgentDelta {
 struct IngestWriter::MessageState {
   int64_t rowid = 0;
   std::string session, model, agent, text;
+  std::string indexed;  // the text messages_fts holds for this row (content_text in the table)
   int64_t ts = kNoTime;
   Usage usage;
   double cost = 0;
@@ -453,6 +455,7 @@ void IngestWriter::ApplyAssistant(const TranscriptRecord& r, const FileContext& 
       m.priced = q.Int(10) != 0;
       m.agent = q.Text(11);
       m.text = q.Text(12);
+      m.indexed = m.text;
       m.usage.web_search_requests = q.Int(13);
       state = &messages_.emplace(key, std::move(m)).first->second;
     }
@@ -507,10 +510,6 @@ void IngestWriter::ApplyAssistant(const TranscriptRecord& r, const FileContext& 
         .Bind(23, int64_t(priced));
     q.Run();
     int64_t rowid = db_.LastInsertRowid();
-    if (!r.text.empty()) {
-      st_->fts_insert.Bind(1, rowid).Bind(2, r.text);
-      st_->fts_insert.Run();
-    }
     ++s.messages;
     const std::string model = r.kind == "api_error" ? "" : r.model;
     RollupDelta& roll = Rollup(ts, s.id, model, s.project);
@@ -544,6 +543,7 @@ void IngestWriter::ApplyAssistant(const TranscriptRecord& r, const FileContext& 
     m.model = model;
     m.agent = agent;
     m.text = r.text;
+    m.indexed = "";  // indexed at Flush(), once all blocks of the response are in
     m.ts = ts;
     m.usage = usage;
     m.cost = cost;
@@ -623,16 +623,8 @@ void IngestWriter::ApplyAssistant(const TranscriptRecord& r, const FileContext& 
   }
   if (!r.text.empty() && m.text.size() < kMaxStoredText &&
       m.text.find(r.text) == std::string::npos) {
-    if (!m.text.empty()) {
-      st_->fts_delete.Bind(1, m.rowid).Bind(2, m.text);
-      st_->fts_delete.Run();
-      m.text.push_back('\n');
-    }
-    m.text += r.text;
-    st_->update_text.Bind(1, m.rowid).Bind(2, m.text);
-    st_->update_text.Run();
-    st_->fts_insert.Bind(1, m.rowid).Bind(2, m.text);
-    st_->fts_insert.Run();
+    if (!m.text.empty()) m.text.push_back('\n');
+    m.text += r.text;  // written and indexed once, at Flush()
   }
   SessionDelta& owner = m.session == s.id ? s : Session(m.session, r);
   ApplyToolUses(r, owner, r.message_id, m.agent);
@@ -784,9 +776,10 @@ void IngestWriter::RecordSkipped(const std::string& path, int64_t offset,
 
 void IngestWriter::SetFileState(const FileState& f) {
   // Skipped lines are counted from ingest_errors so that a re-read never counts one twice.
-  Stmt count(db_, "SELECT count(*) FROM ingest_errors WHERE path=?1");
+  auto& count = st_->count_skipped;
   count.Bind(1, f.path);
   int64_t skipped = count.Step() ? count.Int(0) : 0;
+  count.Reset();
   st_->reset_file_skips.Bind(1, f.path);
   st_->reset_file_skips.Run();
   auto& q = st_->file_state;
@@ -801,6 +794,24 @@ void IngestWriter::SetFileState(const FileState& f) {
 }
 
 void IngestWriter::Flush() {
+  // A response's blocks arrive as separate lines: its text is stored and indexed once here.
+  for (auto& [key, m] : messages_) {
+    if (m.text == m.indexed) continue;
+    if (!m.indexed.empty()) {
+      st_->fts_delete.Bind(1, m.rowid).Bind(2, m.indexed);
+      st_->fts_delete.Run();
+      st_->update_text.Bind(1, m.rowid).Bind(2, m.text);
+      st_->update_text.Run();
+    } else {
+      st_->update_text.Bind(1, m.rowid).Bind(2, m.text);
+      st_->update_text.Run();
+    }
+    if (!m.text.empty()) {
+      st_->fts_insert.Bind(1, m.rowid).Bind(2, m.text);
+      st_->fts_insert.Run();
+    }
+    m.indexed = m.text;
+  }
   for (auto& [id, d] : sessions_) {
     SessionDelta& s = *d;
     auto& q = st_->update_session;

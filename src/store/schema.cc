@@ -161,6 +161,7 @@ CREATE TABLE usage_rollup (
   PRIMARY KEY (bucket, session_id, model)
 ) WITHOUT ROWID;
 CREATE INDEX usage_rollup_project ON usage_rollup(project_path, bucket);
+CREATE INDEX usage_rollup_session ON usage_rollup(session_id, model);
 
 CREATE TABLE files (
   path TEXT PRIMARY KEY,
@@ -190,6 +191,7 @@ CREATE TABLE hook_events (
   payload TEXT NOT NULL
 );
 CREATE INDEX hook_events_session ON hook_events(session_id, timestamp);
+CREATE INDEX hook_events_tool ON hook_events(tool_use_id) WHERE tool_use_id IS NOT NULL;
 
 CREATE TABLE budgets (
   id INTEGER PRIMARY KEY,

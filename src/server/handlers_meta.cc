@@ -1,0 +1,99 @@
+// Meta endpoints: health, filter lists (projects, models, tags) and Prometheus metrics.
+#include <fmt/format.h>
+
+#include "server/metrics.h"
+#include "server/router.h"
+#include "store/schema.h"
+
+namespace cs {
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+Response Health(const Request&, ServerContext& ctx) {
+  auto db = ctx.Reader();
+  Stmt st(*db, "SELECT count(*), coalesce(sum(offset),0), coalesce(sum(skipped),0) FROM files");
+  st.Step();
+  nlohmann::json ingest = {
+      {"files", st.Int(0)}, {"bytes", st.Int(1)}, {"lag_ms", 0}, {"errors", st.Int(2)}};
+  return Response::Json(
+      {{"status", "ok"}, {"version", kVersion}, {"db_path", ctx.db_path()}, {"ingest", ingest}});
+}
+
+Response Projects(const Request&, ServerContext& ctx) {
+  auto db = ctx.Reader();
+  Stmt st(*db,
+          "SELECT project_path, max(project_name), count(*) FROM sessions "
+          "GROUP BY project_path ORDER BY project_path");
+  nlohmann::json list = nlohmann::json::array();
+  while (st.Step()) {
+    list.push_back({{"path", st.Text(0)}, {"name", st.Text(1)}, {"sessions", st.Int(2)}});
+  }
+  return Response::Json({{"projects", list}});
+}
+
+Response Models(const Request&, ServerContext& ctx) {
+  auto db = ctx.Reader();
+  Stmt st(*db,
+          "SELECT model, count(*) FROM messages WHERE type='assistant' AND kind='response' "
+          "AND model IS NOT NULL AND model!='<synthetic>' GROUP BY model ORDER BY model");
+  nlohmann::json list = nlohmann::json::array();
+  while (st.Step())
+    list.push_back({{"name", st.Text(0)}, {"messages", st.Int(1)}});
+  return Response::Json({{"models", list}});
+}
+
+Response Tags(const Request&, ServerContext& ctx) {
+  auto db = ctx.Reader();
+  Stmt st(*db, "SELECT tag, count(*) AS n FROM session_tags GROUP BY tag ORDER BY n DESC, tag");
+  nlohmann::json list = nlohmann::json::array();
+  while (st.Step())
+    list.push_back({{"tag", st.Text(0)}, {"count", st.Int(1)}});
+  return Response::Json({{"tags", list}});
+}
+
+Response Metrics(const Request&, ServerContext& ctx) {
+  auto db = ctx.Reader();
+  Stmt st(*db,
+          "SELECT (SELECT count(*) FROM sessions), (SELECT count(*) FROM messages), "
+          "(SELECT coalesce(sum(cost_usd),0) FROM sessions), (SELECT count(*) FROM files), "
+          "(SELECT coalesce(sum(skipped),0) FROM files)");
+  st.Step();
+  std::string out;
+  auto metric = [&](const char* name, const char* type, const char* help, const std::string& v) {
+    out += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n{0} {3}\n", name, help, type, v);
+  };
+  metric("claudescope_sessions_total", "gauge", "Sessions in the database.",
+         std::to_string(st.Int(0)));
+  metric("claudescope_messages_total", "gauge", "Messages in the database.",
+         std::to_string(st.Int(1)));
+  metric("claudescope_cost_usd_total", "gauge", "Estimated cost of all sessions in USD.",
+         fmt::format("{:.6f}", st.Real(2)));
+  metric("claudescope_ingest_files", "gauge", "Transcript files tracked by the ingestor.",
+         std::to_string(st.Int(3)));
+  metric("claudescope_ingest_skipped_lines_total", "counter", "Transcript lines skipped.",
+         std::to_string(st.Int(4)));
+  out +=
+      "# HELP claudescope_http_requests_total HTTP responses sent, by status code.\n"
+      "# TYPE claudescope_http_requests_total counter\n";
+  for (const auto& [code, n] : GlobalHttpMetrics().ResponsesByCode()) {
+    out += fmt::format("claudescope_http_requests_total{{code=\"{}\"}} {}\n", code, n);
+  }
+  Response r;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  r.body = std::move(out);
+  return r;
+}
+
+}  // namespace
+
+void RegisterMetaRoutes(Router& r) {
+  r.Add("GET", "/api/health", Health);
+  r.Add("GET", "/api/projects", Projects);
+  r.Add("GET", "/api/models", Models);
+  r.Add("GET", "/api/tags", Tags);
+  r.Add("GET", "/metrics", Metrics);
+}
+
+}  // namespace cs

@@ -1,0 +1,174 @@
+#include "server/http_server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "server/router.h"
+
+namespace cs {
+namespace {
+
+using namespace std::chrono_literals;
+
+class NullContext : public ServerContext {
+ public:
+  std::shared_ptr<Db> Reader() override { return nullptr; }
+  void Write(const std::function<void(Db&)>&) override {}
+  std::shared_ptr<const Config> config() override { return nullptr; }
+  void ApplyConfig(const Config&) override {}
+  const std::string& db_path() const override { return path_; }
+  void Publish(const nlohmann::json&) override {}
+
+ private:
+  std::string path_;
+};
+
+int Connect(uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  return fd;
+}
+
+void Send(int fd, const std::string& s) {
+  ASSERT_EQ(::send(fd, s.data(), s.size(), MSG_NOSIGNAL), ssize_t(s.size()));
+}
+
+// Reads until the peer closes or `timeout` passes.
+std::string ReadAll(int fd, std::chrono::milliseconds timeout = 5s) {
+  std::string out;
+  auto end = std::chrono::steady_clock::now() + timeout;
+  char buf[8192];
+  while (std::chrono::steady_clock::now() < end) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 50) <= 0) continue;
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    out.append(buf, size_t(n));
+  }
+  return out;
+}
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void Start(HttpServerOptions opt = {}) {
+    opt.host = "127.0.0.1";
+    opt.port = 0;
+    opt.io_threads = 1;
+    opt.worker_threads = 2;
+    server_ = std::make_unique<HttpServer>(opt, router_, ctx_);
+    server_->Start();
+  }
+  std::string Get(const std::string& path) {
+    int fd = Connect(server_->port());
+    Send(fd, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    std::string r = ReadAll(fd);
+    ::close(fd);
+    return r;
+  }
+
+  Router router_;
+  NullContext ctx_;
+  std::unique_ptr<HttpServer> server_;
+};
+
+TEST_F(HttpServerTest, StreamsChunked) {
+  router_.Add("GET", "/api/stream", [](const Request&, ServerContext&) {
+    Response r;
+    r.content_type = "text/plain";
+    r.stream = [](const Response::ChunkWriter& w) {
+      w("abc");
+      w("");
+      w("defg");
+    };
+    return r;
+  });
+  Start();
+  std::string r = Get("/api/stream");
+  EXPECT_NE(r.find("HTTP/1.1 200"), std::string::npos) << r;
+  EXPECT_NE(r.find("Transfer-Encoding: chunked"), std::string::npos) << r;
+  EXPECT_NE(r.find("\r\n\r\n3\r\nabc\r\n4\r\ndefg\r\n0\r\n\r\n"), std::string::npos) << r;
+}
+
+TEST_F(HttpServerTest, StreamStopsWhenTheClientGoes) {
+  std::atomic<bool> finished{false};
+  std::atomic<int> chunks{0};
+  router_.Add("GET", "/api/stream", [&](const Request&, ServerContext&) {
+    Response r;
+    r.stream = [&](const Response::ChunkWriter& w) {
+      std::string block(64 * 1024, 'x');
+      while (w(block) && chunks < 100000)
+        ++chunks;
+      finished = true;
+    };
+    return r;
+  });
+  Start();
+  int fd = Connect(server_->port());
+  Send(fd, "GET /api/stream HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  char buf[4096];
+  ASSERT_GT(::recv(fd, buf, sizeof buf, 0), 0);
+  ::close(fd);
+  for (int i = 0; i < 100 && !finished; ++i)
+    std::this_thread::sleep_for(50ms);
+  EXPECT_TRUE(finished);
+  EXPECT_LT(chunks, 100000);
+}
+
+TEST_F(HttpServerTest, StopLetsInFlightRequestsFinish) {
+  router_.Add("GET", "/api/slow", [](const Request&, ServerContext&) {
+    std::this_thread::sleep_for(400ms);
+    return Response::Json({{"done", true}});
+  });
+  Start();
+  int fd = Connect(server_->port());
+  Send(fd, "GET /api/slow HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  std::this_thread::sleep_for(100ms);
+  std::thread stopper([&] { server_->Stop(); });
+  std::string r = ReadAll(fd);
+  stopper.join();
+  ::close(fd);
+  EXPECT_NE(r.find("HTTP/1.1 200"), std::string::npos) << r;
+  EXPECT_NE(r.find("{\"done\":true}"), std::string::npos) << r;
+  EXPECT_NE(r.find("Connection: close"), std::string::npos) << r;
+}
+
+TEST_F(HttpServerTest, RefusesConnectionsBeyondTheCap) {
+  HttpServerOptions opt;
+  opt.max_connections = 1;
+  Start(opt);
+  int first = Connect(server_->port());
+  std::this_thread::sleep_for(100ms);
+  int second = Connect(server_->port());
+  std::string r = ReadAll(second, 2s);
+  EXPECT_NE(r.find("503"), std::string::npos) << r;
+  ::close(second);
+  ::close(first);
+}
+
+TEST_F(HttpServerTest, HeadAndStaticFallback) {
+  Start();
+  std::string r = Get("/some/client/route");
+  EXPECT_NE(r.find("HTTP/1.1 200"), std::string::npos) << r;
+  EXPECT_NE(r.find("Content-Security-Policy: default-src 'self'"), std::string::npos) << r;
+  int fd = Connect(server_->port());
+  Send(fd, "HEAD / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+  std::string h = ReadAll(fd);
+  ::close(fd);
+  EXPECT_NE(h.find("HTTP/1.1 200"), std::string::npos) << h;
+  EXPECT_EQ(h.substr(h.find("\r\n\r\n") + 4), "");
+}
+
+}  // namespace
+}  // namespace cs

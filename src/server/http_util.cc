@@ -1,0 +1,121 @@
+#include "server/http_util.h"
+
+#include <strings.h>
+
+#include <cstring>
+
+#include "server/web_assets.h"
+
+namespace cs {
+
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+const WebAsset* FindAsset(std::string_view path) {
+  for (const WebAsset* a = kWebAssets; a->path; ++a) {
+    if (path == a->path) return a;
+  }
+  return nullptr;
+}
+
+bool HasHeader(const Response& r, std::string_view name) {
+  for (const auto& [k, v] : r.headers) {
+    if (k.size() == name.size() && strncasecmp(k.c_str(), name.data(), name.size()) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool PercentDecode(std::string_view s, bool plus_is_space, std::string* out) {
+  out->clear();
+  out->reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '%') {
+      if (i + 2 >= s.size()) return false;
+      int hi = HexValue(s[i + 1]), lo = HexValue(s[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      out->push_back(char(hi * 16 + lo));
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out->push_back(' ');
+    } else {
+      out->push_back(c);
+    }
+  }
+  return true;
+}
+
+bool ParseTarget(std::string_view target, std::string* path,
+                 std::map<std::string, std::string>* query) {
+  if (target.empty() || target.front() != '/') return false;
+  auto qpos = target.find('?');
+  std::string_view raw_path = target.substr(0, qpos);
+  if (auto hash = raw_path.find('#'); hash != std::string_view::npos) {
+    raw_path = raw_path.substr(0, hash);
+  }
+  if (!PercentDecode(raw_path, false, path)) return false;
+  if (path->find('\0') != std::string::npos) return false;
+  query->clear();
+  if (qpos == std::string_view::npos) return true;
+  std::string_view rest = target.substr(qpos + 1);
+  if (auto hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
+  while (!rest.empty()) {
+    auto amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    if (pair.empty()) continue;
+    auto eq = pair.find('=');
+    std::string key, value;
+    if (!PercentDecode(pair.substr(0, eq), true, &key)) return false;
+    if (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), true, &value)) {
+      return false;
+    }
+    (*query)[std::move(key)] = std::move(value);
+  }
+  return true;
+}
+
+Response ServeStatic(const Request& req, const GuardPolicy& policy) {
+  if (req.method != "GET" && req.method != "HEAD") {
+    Response r = Response::Error(405, "method " + req.method + " not allowed on " + req.path);
+    r.headers.emplace_back("Allow", "GET, HEAD");
+    return r;
+  }
+  if (!policy.auth_token.empty() && req.path == "/" && req.Query("token")) {
+    // The guard has already checked the token.
+    Response r = Response::Empty(303);
+    r.headers.emplace_back("Location", "/");
+    r.headers.emplace_back("Set-Cookie", std::string(kTokenCookie) + "=" + policy.auth_token +
+                                             "; Path=/; HttpOnly; SameSite=Strict");
+    return r;
+  }
+  const WebAsset* a = FindAsset(req.path == "/" ? "/index.html" : req.path);
+  if (!a) a = FindAsset("/index.html");
+  if (!a) return Response::Error(404, "not found");
+  Response r;
+  r.content_type = a->content_type;
+  r.body.assign(a->data, a->size);
+  return r;
+}
+
+void AddStandardHeaders(Response& r) {
+  if (!HasHeader(r, "X-Content-Type-Options"))
+    r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  if (!HasHeader(r, "Referrer-Policy")) r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  if (!HasHeader(r, "Content-Security-Policy")) {
+    r.headers.emplace_back("Content-Security-Policy", kContentSecurityPolicy);
+  }
+  if (!HasHeader(r, "Cache-Control")) r.headers.emplace_back("Cache-Control", "no-cache");
+}
+
+}  // namespace cs

@@ -1,0 +1,128 @@
+// Shared helpers for the end-to-end tests: start the real `claudescope serve` in a throw-away
+// home, talk to it over loopback, stop it. Every test file may import these.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const BIN = process.env.CLAUDESCOPE_BIN || '/work/main/build/claudescope';
+
+// A temporary HOME and CLAUDESCOPE_HOME (with config.yaml when `config` is given).
+export function makeHome({ config } = {}) {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'claudescope-e2e-'));
+  const home = path.join(root, 'home');
+  const csHome = path.join(root, 'cs');
+  mkdirSync(home, { recursive: true });
+  mkdirSync(csHome, { recursive: true });
+  if (config) writeFileSync(path.join(csHome, 'config.yaml'), config);
+  const env = { ...process.env, HOME: home, CLAUDESCOPE_HOME: csHome };
+  // Never open a browser from a test.
+  delete env.DISPLAY;
+  delete env.WAYLAND_DISPLAY;
+  delete env.CLAUDE_CONFIG_DIR;
+  return { root, home, csHome, env, db: path.join(root, 'claudescope.db'),
+           cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+// Runs `claudescope serve --port 0 --no-browser --db <tmp>` (plus `args`) and resolves once it
+// prints its URL. Returns {url, port, home, child, output(), stop()}; stop() sends SIGTERM,
+// waits for the exit (SIGKILL after 10 s) and removes the temporary home unless keepHome.
+export async function startServer({ args = [], config, env = {}, home, timeoutMs = 15000 } = {}) {
+  const h = home || makeHome({ config });
+  const child = spawn(BIN, ['serve', '--port', '0', '--no-browser', '--db', h.db, ...args], {
+    env: { ...h.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms:\n${stderr}`)), timeoutMs);
+    const check = () => {
+      const m = stdout.match(/claudescope listening on (http:\/\/\S+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    };
+    child.stdout.on('data', check);
+    exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code ?? signal}) before listening:\n${stderr}`));
+    });
+  });
+  const port = Number(new URL(url).port);
+  let stopped = null;
+  return {
+    url, port, home: h, child, exited,
+    output: () => ({ stdout, stderr }),
+    stop: ({ keepHome = false } = {}) => {
+      if (!stopped) {
+        stopped = (async () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+          const killer = setTimeout(() => child.kill('SIGKILL'), 10000);
+          const result = await exited;
+          clearTimeout(killer);
+          if (!keepHome && !home) h.cleanup();
+          return result;
+        })();
+      }
+      return stopped;
+    },
+  };
+}
+
+// Runs the binary to completion: {code, stdout, stderr}.
+export function runCli(args, { env = {}, home, timeoutMs = 15000 } = {}) {
+  const h = home || makeHome();
+  return new Promise((resolve, reject) => {
+    const child = spawn(BIN, args, { env: { ...h.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`timeout: ${args.join(' ')}`)); }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (!home) h.cleanup();
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+// A request through node:http, which (unlike fetch) lets a test set Host and Origin freely.
+// Resolves {status, headers, body, json} (json is null when the body is not JSON).
+export function request(port, { method = 'GET', path: p = '/', headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: p, headers, agent: false }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json = null;
+        try { json = JSON.parse(text); } catch { /* not JSON */ }
+        resolve({ status: res.statusCode, headers: res.headers, body: text, json });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+// Opens a raw TCP connection and writes `data`; resolves {closed: true, ms} when the server
+// closes it, or {closed: false} after waitMs.
+export function rawConnection(port, data, waitMs) {
+  return new Promise((resolve, reject) => {
+    const start = Date.now();
+    const sock = net.connect(port, '127.0.0.1', () => sock.write(data));
+    let received = '';
+    const timer = setTimeout(() => { sock.destroy(); resolve({ closed: false, received }); }, waitMs);
+    sock.on('data', (d) => { received += d; });
+    sock.on('error', (e) => { if (e.code !== 'ECONNRESET') reject(e); });
+    sock.on('close', () => { clearTimeout(timer); resolve({ closed: true, ms: Date.now() - start, received }); });
+  });
+}
