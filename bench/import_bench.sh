@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Import throughput, peak memory and `daily --json` time, side by side with ccusage on the same
+# generated tree in the same run, printed as ratios.
+#   bench/import_bench.sh [SIZE_MB]      (default 1000; the tree is cached in $BENCH_DIR)
+# Needs: a Release build in build/ (scripts/test or scripts/run makes it), `npm ci` in bench/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZE=${1:-1000}
+BENCH_DIR=${BENCH_DIR:-/tmp/claudescope-bench}
+BIN=${CLAUDESCOPE_BIN:-build/claudescope}
+CCUSAGE=bench/node_modules/.bin/ccusage
+TREE=$BENCH_DIR/tree-$SIZE
+mkdir -p "$BENCH_DIR"
+[ -x "$CCUSAGE" ] || (cd bench && npm ci --no-audit --no-fund --loglevel=error)
+if [ ! -f "$TREE/truth.json" ]; then
+  echo "generating a ${SIZE} MB tree in $TREE ..."
+  python3 tests/data/gen_corpus.py --out "$TREE" --target-mb "$SIZE" --seed 42 --truth "$TREE/truth.json.tmp"
+  mv "$TREE/truth.json.tmp" "$TREE/truth.json"
+fi
+MB=$(du -sm "$TREE/projects" | cut -f1)
+
+measure() {  # measure NAME CMD... -> sets SECS and RSS_MB
+  local out
+  out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/tmp/bench-stderr; } 2>&1 | tail -1)
+  SECS=$(echo "$out" | cut -d' ' -f1)
+  RSS_MB=$(( $(echo "$out" | cut -d' ' -f2) / 1024 ))
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+DB=$BENCH_DIR/bench.db
+rm -f "$DB" "$DB-wal" "$DB-shm"
+cat "$TREE"/projects/*/*.jsonl >/dev/null  # warm the page cache for both tools alike
+measure import "$BIN" import --path "$TREE/projects" --db "$DB"
+CS_SECS=$SECS CS_RSS=$RSS_MB
+measure ccusage env CLAUDE_CONFIG_DIR="$TREE" "$CCUSAGE" daily --json --offline
+CC_SECS=$SECS CC_RSS=$RSS_MB
+
+daily_ms() {
+  for _ in 1 2 3 4 5; do
+    local t0 t1
+    t0=$(date +%s%N); "$@" >/dev/null; t1=$(date +%s%N)
+    echo $(( (t1 - t0) / 1000000 ))
+  done | median
+}
+CS_DAILY=$(daily_ms "$BIN" daily --json --tz UTC --db "$DB")
+CC_DAILY=$(daily_ms env CLAUDE_CONFIG_DIR="$TREE" "$CCUSAGE" daily --json --offline)
+
+awk -v mb="$MB" -v cs="$CS_SECS" -v cc="$CC_SECS" -v csr="$CS_RSS" -v ccr="$CC_RSS" \
+    -v csd="$CS_DAILY" -v ccd="$CC_DAILY" 'BEGIN {
+  printf "tree: %d MB\n", mb
+  printf "import (parse + store + FTS): %.1f s = %.0f MB/s, peak RSS %d MB (target >= 100 MB/s, < 300 MB)\n", cs, mb/cs, csr
+  printf "ccusage daily --json --offline (full parse): %.1f s = %.0f MB/s, peak RSS %d MB\n", cc, mb/cc, ccr
+  printf "import time / ccusage time: %.2fx (target <= 1.5x)\n", cs/cc
+  printf "daily --json on the store: %d ms (target < 50 ms); ccusage: %d ms; speed-up %.0fx (target >= 20x)\n", csd, ccd, ccd/(csd>0?csd:1)
+}'
