@@ -7,6 +7,7 @@
 
 #include "cli/common.h"
 #include "ingest/ingestor.h"
+#include "report/export_import.h"
 #include "store/schema.h"
 
 namespace cs {
@@ -16,6 +17,7 @@ namespace {
 struct ImportOptions {
   CommonOptions common;
   std::vector<std::string> paths;
+  std::string from_export;  // --from-export FILE: a `claudescope export --format json` file
 };
 
 void PrintProgress(const IngestProgress& p, double seconds, bool tty, int64_t* last_line) {
@@ -36,9 +38,25 @@ void PrintProgress(const IngestProgress& p, double seconds, bool tty, int64_t* l
   }
 }
 
+// Reads a JSON export back (report/export_import.h): the round trip of `claudescope export`.
+int RunImportExport(const ImportOptions& o, const Config& cfg) {
+  std::string db_path = o.common.DbPath();
+  auto db = OpenStore(db_path);
+  auto t0 = std::chrono::steady_clock::now();
+  ExportImportStats st = ImportJsonExport(*db, o.from_export, &cfg.prices);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("Imported %lld sessions, %lld messages, %lld tool calls from %s in %.2f s into %s\n",
+              (long long)st.sessions, (long long)st.messages, (long long)st.tool_calls,
+              o.from_export.c_str(), secs, db_path.c_str());
+  for (const auto& w : st.warnings)
+    std::fprintf(stderr, "warning: %s\n", w.c_str());
+  return 0;
+}
+
 int RunImport(const ImportOptions& o) {
   auto cfg = LoadConfigOrReport();
   if (!cfg) return 1;
+  if (!o.from_export.empty()) return RunImportExport(o, *cfg);
   std::vector<std::string> roots =
       o.paths.empty() ? ClaudeProjectDirs(cfg->projects_dirs) : o.paths;
   std::string db_path = o.common.DbPath();
@@ -87,6 +105,9 @@ void RegisterImport(CLI::App& root, int* exit_code) {
   c->add_option("--path", o->paths,
                 "A Claude Code projects directory (repeatable; default: ~/.claude/projects, "
                 "~/.config/claude/projects, or $CLAUDE_CONFIG_DIR/projects)");
+  c->add_option("--from-export", o->from_export,
+                "Read a `claudescope export --format json` file instead of transcripts")
+      ->excludes("--path");
   c->callback([o, exit_code] {
     try {
       *exit_code = RunImport(*o);
