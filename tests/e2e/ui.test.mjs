@@ -1,0 +1,449 @@
+// Browser tests of the dashboard (web/) against the real `claudescope serve` (CLAUDESCOPE_BIN, see
+// tests/e2e/helpers.mjs) on a gen_corpus.py tree imported with `claudescope import`: every page,
+// the global filter, sessions sorting and paging, notes and tags, search, the live stream (hook
+// events and transcript lines), budgets, theme, settings, history, narrow layouts, the session
+// compare view and API error display.
+//
+// One browser, one server and one imported corpus serve every test. No check is skipped because
+// an endpoint or a feature is missing: such a check fails. The only skip is the whole suite when
+// there is no Chromium to drive. Screenshots go to build/screenshots/<page>.png.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { BIN, makeHome, runCli, startServer } from './helpers.mjs';
+import { CHROMIUM, launch, newPage, settled, shot } from './ui_browser.mjs';
+import { PAGES, mainText } from './ui_pages.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const noChromium = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (set CHROMIUM_PATH): the dashboard suite needs a browser`;
+
+/** The block the overview cards show (same rule as web/pages/overview.js). */
+function expectedBlock(stats) {
+  return stats.period_label === 'filtered' && stats.filtered ? stats.filtered : stats.total;
+}
+
+async function getJson(url, init) {
+  const r = await fetch(url, init);
+  assert.equal(r.status, 200, `${init?.method || 'GET'} ${url} answers 200 (got ${r.status})`);
+  return r.json();
+}
+
+/** The overview cards equal a fetch of the URL the cards were loaded from. */
+async function cardsMatchApi(page, base) {
+  await page.waitForSelector('#stats-cards .card[data-card="cost_usd"]');
+  await page.waitForFunction(() => !document.querySelector('#stats-cards .state.loading'));
+  const apiPath = await page.getAttribute('#stats-cards', 'data-api-url');
+  const stats = await getJson(base + apiPath);
+  const b = expectedBlock(stats);
+  for (const k of ['sessions', 'messages', 'tool_calls', 'total_tokens', 'cost_usd']) {
+    const shown = await page.getAttribute(`#stats-cards .card[data-card="${k}"]`, 'data-value');
+    assert.equal(Number(shown), b[k], `card ${k} equals ${apiPath}`);
+  }
+  const costText = (await page.textContent('#stats-cards .card[data-card="cost_usd"] .card-value')).trim();
+  assert.equal(costText, `$${b.cost_usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
+  const tokText = (await page.textContent('#stats-cards .card[data-card="total_tokens"] .card-value')).trim();
+  assert.equal(tokText, b.total_tokens.toLocaleString('en-US'));
+  assert.equal(Number(await page.getAttribute('#stats-cards .card[data-card="active_sessions"]', 'data-value')), stats.active_sessions);
+  return { apiPath, block: b };
+}
+
+/** A transcript line in Claude Code's format. */
+function line(sessionId, cwd, type, uuid, parentUuid, content, extra = {}) {
+  const msg = type === 'user'
+    ? { role: 'user', content }
+    : { id: `msg_${uuid}`, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', content: [{ type: 'text', text: content }],
+        stop_reason: 'end_turn', usage: { input_tokens: 11, output_tokens: 7, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 } };
+  return `${JSON.stringify({ parentUuid, isSidechain: false, userType: 'external', cwd, sessionId, version: '2.1.220', gitBranch: 'main',
+    type, uuid, timestamp: new Date().toISOString(), ...(type === 'assistant' ? { requestId: `req_${uuid}` } : {}), message: msg, ...extra })}\n`;
+}
+
+// Overview and Cost read GET /api/budgets/status on every visit. While that endpoint is missing
+// (404/501) the browser logs one console error per visit. The page-health test and the budgets
+// test below fail on it; the tests of other features attribute that one line to those two tests
+// (they still fail on any other console error).
+const budgetsNoise = (text) => /status of (404|501) .*\/api\/budgets\/status\)$/.test(text);
+
+describe('dashboard against the real server', { skip: noChromium }, () => {
+  let home;
+  let srv;
+  let base;
+  let browser;
+  let truth;
+  // A session that only the live watcher sees: $HOME/.claude/projects/<dir>/<id>.jsonl.
+  const live = { id: randomUUID(), cwd: '/tmp/ui-live-project', file: null, last: null };
+
+  before(async () => {
+    assert.ok(existsSync(BIN), `no server binary at ${BIN} (set CLAUDESCOPE_BIN)`);
+    home = makeHome();
+    const corpus = path.join(home.root, 'corpus');
+    const truthFile = path.join(home.root, 'truth.json');
+    execFileSync('python3', [path.resolve(here, '../data/gen_corpus.py'), '--out', corpus, '--sessions', '30', '--seed', '5', '--truth', truthFile], { stdio: 'ignore' });
+    truth = JSON.parse(readFileSync(truthFile, 'utf8'));
+    const imp = await runCli(['import', '--path', path.join(corpus, 'projects'), '--db', home.db], { home, timeoutMs: 120000 });
+    assert.equal(imp.code, 0, `claudescope import failed: ${imp.stderr.slice(0, 500)}`);
+
+    const dir = path.join(home.home, '.claude', 'projects', '-tmp-ui-live-project');
+    mkdirSync(dir, { recursive: true });
+    live.file = path.join(dir, `${live.id}.jsonl`);
+    live.last = 'live-0-a';
+    writeFileSync(live.file, line(live.id, live.cwd, 'user', 'live-0-u', null, 'start the live ui session')
+      + line(live.id, live.cwd, 'assistant', 'live-0-a', 'live-0-u', 'started'));
+
+    srv = await startServer({ home });
+    base = srv.url;
+    const app = await fetch(`${base}/app.js`);
+    assert.match(app.headers.get('content-type') || '', /javascript/, `${BIN} does not embed the dashboard (/app.js): rebuild it`);
+    browser = await launch();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await srv?.stop({ keepHome: true });
+    home?.cleanup();
+  });
+
+  // The most expensive imported session: a rich page (the live test's session is tiny).
+  const firstSession = async () => (await getJson(`${base}/api/sessions?limit=1&sort=cost&order=desc`)).sessions[0];
+  const page0 = (opts = {}) => newPage(browser, { ignore: budgetsNoise, ...opts });
+
+  test('every page loads without console or CSP errors, never blank (screenshots)', async (t) => {
+    const s = await firstSession();
+    const probe = truth.search_probes.find((p) => p.messages > 0).q;
+    const pages = [...PAGES,
+      ['session', `/sessions/${encodeURIComponent(s.id)}`],
+      ['project', `/projects/${encodeURIComponent(s.project_path)}`],
+      ['search', `/search?q=${encodeURIComponent(probe)}`],
+      ['not-found', '/no-such-page']];
+    const index = await fetch(`${base}/sessions`);
+    assert.match(index.headers.get('content-security-policy') || '', /script-src 'self'/, 'the dashboard is served with a CSP');
+    const { page, problems, context } = await newPage(browser);
+    const dialogs = [];
+    page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+    const errorStates = [];
+    const times = [];
+    for (const [name, p] of pages) {
+      const t0 = Date.now();
+      // all time: the corpus is older than the default 30-day range, so pages show its data
+      await page.goto(`${base}${p}${p.includes('?') ? '&' : '?'}range=all`);
+      await settled(page);
+      assert.ok((await mainText(page)).length > 0, `${name} is not blank`);
+      assert.ok(await page.$('main h1, main .state'), `${name} has a heading or a state`);
+      for (const e of await page.$$eval('main .state.error', (l) => l.map((x) => x.textContent.trim()))) errorStates.push(`${name}: ${e}`);
+      const t1 = Date.now();
+      await shot(page, name);
+      times.push(`${name} ${t1 - t0}+${Date.now() - t1} ms`);
+    }
+    t.diagnostic(`load+screenshot: ${times.join(', ')}`);
+    assert.deepEqual({ problems, errorStates }, { problems: [], errorStates: [] }, 'no console errors, page errors or CSP violations; no page shows an API error');
+    assert.deepEqual(dialogs, [], 'no script ran from data (no alert dialogs)');
+    await context.close();
+  });
+
+  test('overview cards equal the API before and after changing range and project; the filter survives reload and back', async () => {
+    const { page, problems, context } = await page0();
+    await page.goto(`${base}/?range=all`);
+    const all = await cardsMatchApi(page, base);
+    assert.equal(all.apiPath, '/api/stats');
+    assert.equal(all.block.sessions, (await getJson(`${base}/api/stats`)).total.sessions);
+
+    await page.click('button[data-preset="90d"]');
+    await page.waitForURL(/range=90d/);
+    await page.waitForFunction(() => /from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}/.test(document.querySelector('#stats-cards').dataset.apiUrl));
+    const ranged = await cardsMatchApi(page, base);
+    assert.match(ranged.apiPath, /from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}/);
+
+    const projects = (await getJson(`${base}/api/projects`)).projects;
+    const project = projects.find((p) => p.path === '/home/dev/notes') || projects[0];
+    await page.selectOption('select[aria-label="Project filter"]', project.path);
+    await page.waitForURL((u) => new URL(u).searchParams.get('project') === project.path);
+    await page.waitForFunction(() => /project=/.test(document.querySelector('#stats-cards').dataset.apiUrl));
+    const proj = await cardsMatchApi(page, base);
+    assert.match(proj.apiPath, /project=/);
+    assert.ok(proj.block.sessions < all.block.sessions, 'a project has fewer sessions than all projects');
+
+    // the filter follows navigation and survives a reload (shareable URL)
+    await page.click('a[data-nav="sessions"]');
+    await page.waitForURL(/\/sessions\?.*project=/);
+    await page.reload();
+    await page.waitForSelector('table.sessions tbody tr, main .state.empty');
+    assert.equal(await page.inputValue('select[aria-label="Project filter"]'), project.path);
+    const names = await page.$$eval('table.sessions tbody tr td:nth-child(2)', (l) => [...new Set(l.map((td) => td.textContent.trim()))]);
+    assert.ok(names.length === 0 || (names.length === 1 && names[0] === project.name), `only the project's sessions: ${names}`);
+    // back button: sessions -> overview (project) -> overview (90d)
+    await page.goBack();
+    await page.waitForURL((u) => new URL(u).pathname === '/');
+    await page.waitForSelector('#stats-cards .card');
+    assert.equal(new URL(page.url()).searchParams.get('project'), project.path);
+    assert.equal(await page.inputValue('select[aria-label="Project filter"]'), project.path);
+    await page.goBack();
+    await page.waitForURL((u) => !/project=/.test(u));
+    assert.equal(await page.inputValue('select[aria-label="Project filter"]'), '');
+    await cardsMatchApi(page, base);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('sessions table sorts and pages through the server', async () => {
+    const { page, problems, context } = await page0();
+    await page.goto(`${base}/sessions?range=all`);
+    await page.waitForSelector('table.sessions tbody tr');
+    await page.click('button[aria-label="Sort by Cost"]');
+    await page.waitForURL(/sort=cost&order=desc/);
+    await page.waitForFunction(() => document.querySelector('th[aria-sort="descending"]'));
+    const api = await getJson(`${base}/api/sessions?sort=cost&order=desc&limit=25`);
+    assert.ok(api.total > 25, `more than one page of sessions (${api.total})`);
+    await page.waitForFunction((id) => document.querySelector('table.sessions tbody tr a.sess-link')?.getAttribute('href').includes(id), api.sessions[0].id);
+    const shown = await page.$$eval('table.sessions tbody tr a.sess-link', (l) => l.map((a) => decodeURIComponent(a.getAttribute('href').split('/sessions/')[1].split('?')[0])));
+    assert.deepEqual(shown, api.sessions.map((s) => s.id), 'page 1 is the server order');
+    await page.click('button[aria-label="Next page"]');
+    await page.waitForURL(/offset=25/);
+    await page.waitForSelector('text=Page 2 of');
+    const api2 = await getJson(`${base}/api/sessions?sort=cost&order=desc&limit=25&offset=25`);
+    await page.waitForFunction((id) => document.querySelector('table.sessions tbody tr a.sess-link')?.getAttribute('href').includes(id), api2.sessions[0].id);
+    assert.equal(await page.$$eval('table.sessions tbody tr', (l) => l.length), api2.sessions.length);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('notes and tags edits persist after reload', async () => {
+    const s = await firstSession();
+    const { page, problems, context } = await page0();
+    await page.goto(`${base}/sessions/${encodeURIComponent(s.id)}`);
+    await page.waitForSelector('textarea[aria-label="Session notes"]');
+    const note = `UI test note <b>not bold</b> ${Date.now()}`;
+    await page.fill('textarea[aria-label="Session notes"]', note);
+    await page.fill('input[aria-label="Session tags"]', 'ui-test, second ,ui-test');
+    await page.click('button:has-text("Save notes and tags")');
+    await page.waitForSelector('.notes-form .ok-text');
+    await page.reload();
+    await page.waitForSelector('textarea[aria-label="Session notes"]');
+    await page.waitForFunction((n) => document.querySelector('textarea[aria-label="Session notes"]').value === n, note);
+    assert.deepEqual((await page.inputValue('input[aria-label="Session tags"]')).split(', ').sort(), ['second', 'ui-test']);
+    const api = await getJson(`${base}/api/sessions/${encodeURIComponent(s.id)}`);
+    assert.equal(api.session.notes, note);
+    assert.deepEqual([...api.session.tags].sort(), ['second', 'ui-test']);
+    assert.equal(await page.$('.session-title b, .notes-form b'), null, 'notes are text, not HTML');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('search finds a probe word and opens the message in its session', async () => {
+    const probe = truth.search_probes.find((p) => p.messages > 0);
+    assert.ok(probe, 'the corpus has a search probe with messages');
+    const { page, problems, context } = await page0();
+    await page.goto(`${base}/`);
+    await page.waitForSelector('#global-search');
+    await page.fill('#global-search', probe.q);
+    await page.press('#global-search', 'Enter');
+    await page.waitForURL(/\/search\?/);
+    await page.waitForSelector('.result, main .state.empty, main .state.error');
+    const api = await getJson(`${base}/api/search?q=${encodeURIComponent(probe.q)}&limit=100`);
+    assert.equal(api.results.length, probe.messages, 'the API finds every message with the probe');
+    const count = await page.$$eval('.result', (l) => l.length);
+    assert.equal(count, api.results.length, 'one row per API result');
+    await shot(page, 'search-results');
+    await page.click('.result a.result-link');
+    await page.waitForURL(/\/sessions\/[^?]+\?.*m=/);
+    await page.waitForSelector('.msg.hi');
+    const hiText = (await page.textContent('.msg.hi')).toLowerCase();
+    assert.ok(hiText.includes(probe.q.toLowerCase()), 'the opened message contains the probe');
+    assert.ok(probe.sessions.some((id) => page.url().includes(id)), 'the message opens in a session that has it');
+    await shot(page, 'search-hit');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a hook event posted to /api/hooks appears on the Live page; type filter and pause work', async () => {
+    const { page, problems, context } = await page0();
+    await page.goto(`${base}/live`);
+    await page.waitForSelector('[data-conn="open"]', { timeout: 10000 });
+    const sid = `ui-hook-${Date.now()}`;
+    const post = async (ev) => {
+      const r = await fetch(`${base}/api/hooks`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ session_id: sid, cwd: '/tmp', transcript_path: '/tmp/none.jsonl', ...ev }) });
+      assert.equal(r.status, 200, `POST /api/hooks answers 200 (got ${r.status})`);
+    };
+    await post({ hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'echo <b>hi</b>' } });
+    await page.waitForSelector(`.event[data-session="${sid}"][data-event="PreToolUse"]`, { timeout: 10000 });
+    assert.equal(await page.$('.event b'), null, 'event fields are rendered as text');
+    await post({ hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_response: { stdout: 'hi' } });
+    await page.waitForSelector(`.event[data-session="${sid}"][data-event="PostToolUse"]`, { timeout: 10000 });
+    await page.selectOption('select[aria-label="Filter events by type"]', 'PostToolUse');
+    const types = await page.$$eval('.event', (l) => [...new Set(l.map((e) => e.dataset.event))]);
+    assert.deepEqual(types, ['PostToolUse'], 'the type filter shows only that type');
+    await page.selectOption('select[aria-label="Filter events by type"]', '');
+    await page.click('button:has-text("Pause")');
+    await post({ hook_event_name: 'Notification', message: 'while paused' });
+    await page.waitForSelector('button:has-text("skipped")', { timeout: 10000 });
+    assert.equal(await page.$(`.event[data-session="${sid}"][data-event="Notification"]`), null, 'paused: not shown');
+    await page.click('button:has-text("Resume")');
+    await shot(page, 'live-hook');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a transcript line appended during the test appears on the Live page', async () => {
+    const { page, problems, context } = await page0();
+    await page.goto(`${base}/live`);
+    await page.waitForSelector('[data-conn="open"]', { timeout: 10000 });
+    // the session written before the server started was ingested by the live watcher
+    const before = await getJson(`${base}/api/sessions/${live.id}`);
+    const tokensBefore = before.session.total_tokens;
+    const uid = `live-${Date.now()}`;
+    appendFileSync(live.file, line(live.id, live.cwd, 'user', `${uid}-u`, live.last, 'live ui probe line')
+      + line(live.id, live.cwd, 'assistant', `${uid}-a`, `${uid}-u`, 'ok'));
+    live.last = `${uid}-a`;
+    await page.waitForSelector(`.event[data-session="${live.id}"]`, { timeout: 20000 });
+    const after = await getJson(`${base}/api/sessions/${live.id}`);
+    assert.equal(after.session.total_tokens, tokensBefore + 18, 'the appended assistant usage is ingested once');
+    assert.ok(after.messages.some((m) => (m.content_text || '').includes('live ui probe line')));
+    await shot(page, 'live-transcript');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('budgets: create, edit, delete through the Cost page forms', async () => {
+    const { page, problems, context } = await newPage(browser);
+    page.on('dialog', (d) => d.accept());
+    await page.goto(`${base}/cost`);
+    await settled(page);
+    await page.click('button:has-text("New budget")');
+    await page.fill('input[aria-label="Budget name"]', 'UI weekly');
+    await page.fill('input[aria-label="Budget amount in USD"]', '12.5');
+    await page.selectOption('select[aria-label="Budget period"]', 'weekly');
+    await page.click('button:has-text("Create budget")');
+    await page.waitForSelector('.budget:has-text("UI weekly"), #budgets .state.error, #budgets .error-text, #budgets [role="alert"]');
+    const failure = await page.$$eval('#budgets .state.error, #budgets .error-text, #budgets [role="alert"]', (l) => l.map((e) => e.textContent.trim()));
+    assert.deepEqual(failure, [], 'creating a budget through the form succeeds (POST /api/budgets)');
+    const list = async () => { const d = await getJson(`${base}/api/budgets`); return Array.isArray(d) ? d : d.budgets; };
+    const created = (await list()).find((b) => b.name === 'UI weekly');
+    assert.ok(created, 'GET /api/budgets lists the new budget');
+    assert.deepEqual({ name: created.name, amount: created.amount, period: created.period, warning_threshold: created.warning_threshold, project: created.project },
+      { name: 'UI weekly', amount: 12.5, period: 'weekly', warning_threshold: 0.8, project: '' });
+    await page.click('button[aria-label="Edit budget UI weekly"]');
+    await page.fill('input[aria-label="Budget amount in USD"]', '20');
+    await page.click('button:has-text("Save budget")');
+    await page.waitForSelector('.budget:has-text("UI weekly") >> text=$20.00');
+    assert.equal((await list()).find((b) => b.id === created.id).amount, 20);
+    await shot(page, 'cost-budgets');
+    await page.click('button[aria-label="Delete budget UI weekly"]');
+    await page.waitForSelector('text=Deleted "UI weekly".');
+    await page.waitForFunction(() => !document.querySelector('[aria-label="Edit budget UI weekly"]'));
+    assert.equal((await list()).some((b) => b.name === 'UI weekly'), false);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('theme is saved and applied; dark screenshots', async () => {
+    const { page, problems, context } = await page0();
+    await page.goto(`${base}/`);
+    await settled(page);
+    await page.selectOption('select[aria-label="Colour theme"]', 'dark');
+    assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+    await page.reload();
+    await settled(page);
+    assert.equal(await page.getAttribute('html', 'data-theme'), 'dark', 'the theme survives a reload');
+    assert.equal(await page.inputValue('select[aria-label="Colour theme"]'), 'dark');
+    await shot(page, 'overview-dark');
+    await page.goto(`${base}/sessions/${encodeURIComponent((await firstSession()).id)}`);
+    await settled(page);
+    assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+    await shot(page, 'session-dark');
+    await page.selectOption('select[aria-label="Colour theme"]', 'auto');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('charts load only where needed; 768 px layouts do not overflow horizontally', async () => {
+    const { page, problems, context } = await page0({ width: 768, height: 1000 });
+    const requested = [];
+    page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+    await page.goto(`${base}/sessions?range=all`);
+    await settled(page);
+    assert.ok(!requested.includes('/vendor/echarts.js'), 'the sessions list does not load ECharts');
+    const s = await firstSession();
+    for (const p of ['/sessions?range=all', '/?range=all', `/sessions/${encodeURIComponent(s.id)}`, '/cost', '/tools', '/live', '/settings']) {
+      await page.goto(base + p);
+      await settled(page);
+      const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(over <= 1, `${p} fits 768 px (overflow ${over}px)`);
+    }
+    await shot(page, 'settings-768');
+    await page.click('button[aria-label="Toggle navigation"]');
+    await page.click('a[data-nav="tools"]');
+    await page.waitForURL(/\/tools/);
+    await settled(page);
+    assert.ok(requested.includes('/vendor/echarts.js'), 'the tools page loads ECharts');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('session page: timeline, subagents nested under their call, compare view', async () => {
+    const sub = (await getJson(`${base}/api/subagents?limit=1`)).subagents[0];
+    const { page, problems, context } = await page0();
+    await page.goto(`${base}/sessions/${encodeURIComponent(sub.session_id)}`);
+    await page.waitForSelector('.chart canvas');
+    const nested = await page.$(`.toolcall .agent[data-agent-id="${sub.id}"]`);
+    assert.ok(nested, 'the subagent is nested under the call that spawned it');
+    await page.click(`.agent[data-agent-id="${sub.id}"] > summary`);
+    await page.waitForSelector(`.agent[data-agent-id="${sub.id}"] .msg`);
+    await page.click('button:has-text("Compare with another session")');
+    await page.waitForSelector('select[aria-label="Session to compare with"] option:nth-child(2)', { state: 'attached' });
+    const other = await page.$eval('select[aria-label="Session to compare with"] option:nth-child(2)', (o) => o.value);
+    await page.selectOption('select[aria-label="Session to compare with"]', other);
+    await page.waitForURL(/compare=/);
+    await page.waitForSelector('table.compare tbody tr');
+    const a = (await getJson(`${base}/api/sessions/${encodeURIComponent(sub.session_id)}`)).session;
+    const o = (await getJson(`${base}/api/sessions/${encodeURIComponent(other)}`)).session;
+    const cost = await page.$$eval('table.compare tbody tr', (rows) => {
+      const tds = rows.find((r) => r.textContent.startsWith('Cost')).querySelectorAll('td');
+      return [tds[0].getAttribute('title'), tds[1].getAttribute('title')];
+    });
+    assert.deepEqual(cost.map(Number), [a.estimated_cost_usd, o.estimated_cost_usd], 'compare shows both sessions\' costs from the API');
+    await shot(page, 'session-compare');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('API errors are shown, not blank: an unknown session id', async () => {
+    const { page, problems, excused, context } = await newPage(browser, { ignore: (t) => /status of 404/.test(t) });
+    const r = await fetch(`${base}/api/sessions/does-not-exist`);
+    assert.equal(r.status, 404);
+    await page.goto(`${base}/sessions/does-not-exist`);
+    await page.waitForSelector('main .state.error');
+    assert.match(await page.textContent('main .state.error'), /404/);
+    await shot(page, 'session-missing');
+    assert.ok(excused.length > 0, 'the browser saw the 404');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  // Last: a pricing change recomputes stored costs, which the other tests compare against.
+  test('settings: price book edits are saved with a merge-patch', async () => {
+    const cfg = await getJson(`${base}/api/config`);
+    const model = cfg.pricing.models[0];
+    const { page, problems, context } = await page0();
+    await page.goto(`${base}/settings`);
+    await settled(page);
+    const input = `input[aria-label="output price for ${model.family}"]`;
+    assert.equal(Number(await page.inputValue(input)), model.output);
+    await page.fill(input, String(model.output + 1.5));
+    await page.click('button:has-text("Save price book")');
+    await page.waitForSelector('text=Price book saved');
+    const saved = await getJson(`${base}/api/config`);
+    const expected = structuredClone(cfg.pricing.models);
+    expected[0].output = model.output + 1.5;
+    assert.deepEqual(saved.pricing.models, expected, 'only that price changed; other models and fields (multipliers, long context) are kept');
+    assert.deepEqual(saved.server, cfg.server, 'merge-patch keeps the other keys');
+    await page.reload();
+    await settled(page);
+    assert.equal(Number(await page.inputValue(input)), model.output + 1.5, 'the saved price is shown after reload');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});

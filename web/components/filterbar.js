@@ -1,0 +1,61 @@
+// The global filter bar: date presets or a custom range, project, model and time zone. Every
+// change is written to the URL (a history entry), which every page reads.
+import { html, useMemo } from '../html.js';
+import { setQuery } from '../router.js';
+import { PRESETS, useFilters, dateBounds, browserTimeZone } from '../filters.js';
+import { useApi } from './states.js';
+
+let zones = null;
+function timeZones() {
+  if (!zones) {
+    try { zones = Intl.supportedValuesOf('timeZone'); } catch { zones = ['UTC']; }
+    if (!zones.includes('UTC')) zones = ['UTC', ...zones];
+  }
+  return zones;
+}
+
+export function FilterBar() {
+  const f = useFilters();
+  const projects = useApi('/api/projects');
+  const models = useApi('/api/models');
+  const bounds = dateBounds(f);
+  const tzList = useMemo(timeZones, []);
+
+  const set = (changes) => setQuery({ ...changes, offset: null });
+  const projList = (projects.data && projects.data.projects) || [];
+  const modelList = (models.data && models.data.models) || [];
+
+  return html`<form class="filterbar" role="search" aria-label="Filters" onSubmit=${(e) => e.preventDefault()}>
+    <div class="seg" role="group" aria-label="Date range presets">
+      ${PRESETS.map((p) => html`<button type="button" class=${`seg-btn ${f.range === p ? 'on' : ''}`}
+        aria-pressed=${f.range === p} data-preset=${p}
+        onClick=${() => set({ range: p, from: null, to: null })}>${p === 'all' ? 'All' : p}</button>`)}
+    </div>
+    <label class="fl">From <input type="date" aria-label="From date" value=${bounds.from}
+      onChange=${(e) => set({ from: e.target.value, to: bounds.to || null, range: null })} /></label>
+    <label class="fl">To <input type="date" aria-label="To date" value=${bounds.to}
+      onChange=${(e) => set({ to: e.target.value, from: bounds.from || null, range: null })} /></label>
+    <label class="fl">Project
+      <select aria-label="Project filter" name="project" value=${f.project} onChange=${(e) => set({ project: e.target.value })}>
+        <option value="">All projects</option>
+        ${f.project && !projList.some((p) => p.path === f.project) && html`<option value=${f.project}>${f.project}</option>`}
+        ${projList.map((p) => html`<option value=${p.path} title=${p.path}>${p.name || p.path}${p.sessions != null ? ` (${p.sessions})` : ''}</option>`)}
+      </select>
+    </label>
+    <label class="fl">Model
+      <select aria-label="Model filter" name="model" value=${f.model} onChange=${(e) => set({ model: e.target.value })}>
+        <option value="">All models</option>
+        ${f.model && !modelList.some((m) => m.name === f.model) && html`<option value=${f.model}>${f.model}</option>`}
+        ${modelList.map((m) => html`<option value=${m.name}>${m.name}</option>`)}
+      </select>
+    </label>
+    <label class="fl">Time zone
+      <select aria-label="Time zone" name="tz" value=${f.tz} onChange=${(e) => set({ tz: e.target.value })}>
+        <option value="">Server default</option>
+        <option value=${browserTimeZone()}>Browser (${browserTimeZone()})</option>
+        ${tzList.map((z) => html`<option value=${z}>${z}</option>`)}
+      </select>
+    </label>
+    ${(projects.error || models.error) && html`<span class="fl-warn" role="alert" title=${(projects.error || models.error).message}>Filter lists unavailable</span>`}
+  </form>`;
+}
