@@ -19,6 +19,7 @@
 #include "ingest/hook_receiver.h"
 #include "ingest/ingestor.h"
 #include "ingest/transcript_watcher.h"
+#include "store/budgets.h"
 
 namespace cs {
 
@@ -121,7 +122,8 @@ class LiveIngestLoop : public LiveIngest {
     std::vector<nlohmann::json> events;
     WithIngestor([&](Db& db, Ingestor& ing) {
       IngestStats stats;
-      for (const auto& f : files) ing.IngestFile(f, stats);
+      for (const auto& f : files)
+        ing.IngestFile(f, stats);
       ing.Flush(stats);
       auto& touched = stats.sessions_touched;
       std::sort(touched.begin(), touched.end());
@@ -152,8 +154,16 @@ class LiveIngestLoop : public LiveIngest {
         }
         q.Reset();
       }
+      // After the commit: new spend may cross a budget's threshold or amount (once per period).
+      try {
+        for (auto& e : CheckBudgetAlerts(db, ctx_->config()->tz, NowMs()))
+          events.push_back(std::move(e));
+      } catch (const std::exception& ex) {
+        spdlog::warn("budget alerts: {}", ex.what());
+      }
     });
-    for (const auto& e : events) ctx_->Publish(e);
+    for (const auto& e : events)
+      ctx_->Publish(e);
   }
 
   void ReplaySpooled() {
@@ -186,7 +196,8 @@ class LiveIngestLoop : public LiveIngest {
     std::vector<nlohmann::json> events;
     ctx_->Write([&](Db& db) { events = ApplyHookEvents(db, batch); });
     batch.clear();
-    for (const auto& e : events) ctx_->Publish(e);
+    for (const auto& e : events)
+      ctx_->Publish(e);
   }
 
   ServerContext* ctx_;

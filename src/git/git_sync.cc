@@ -168,7 +168,9 @@ int64_t SyncRepo(Db& db, const std::string& root, const std::vector<SessionRow>&
     const SessionRow* owner = Attribute(db, sessions, t);
     if (!owner) continue;
     CommitRow row;
-    row.hash = git_oid_tostr_s(&oid);
+    char hex[GIT_OID_HEXSZ];
+    git_oid_fmt(hex, &oid);
+    row.hash.assign(hex, sizeof hex);
     const char* message = git_commit_message(commit.get());
     row.message = message ? message : "";
     row.author = std::string(author->name ? author->name : "") + " <" +

@@ -26,6 +26,14 @@ export function makeHome({ config } = {}) {
            cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
+// A sanitizer build (scripts/test --sanitize) reports memory errors, leaks and undefined
+// behaviour on stderr; any such report fails the test that owned the process.
+const SANITIZER_REPORT = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/;
+export function assertNoSanitizerReport(stderr, what) {
+  const m = stderr.match(SANITIZER_REPORT);
+  if (m) throw new Error(`${what}: sanitizer report\n${stderr.slice(Math.max(0, m.index - 200), m.index + 4000)}`);
+}
+
 // Runs `claudescope serve --port 0 --no-browser --db <tmp>` (plus `args`) and resolves once it
 // prints its URL. Returns {url, port, home, child, output(), stop()}; stop() sends SIGTERM,
 // waits for the exit (SIGKILL after 10 s) and removes the temporary home unless keepHome.
@@ -66,6 +74,7 @@ export async function startServer({ args = [], config, env = {}, home, timeoutMs
           const result = await exited;
           clearTimeout(killer);
           if (!keepHome && !home) h.cleanup();
+          assertNoSanitizerReport(stderr, 'claudescope serve');
           return result;
         })();
       }
@@ -87,6 +96,12 @@ export function runCli(args, { env = {}, home, timeoutMs = 15000 } = {}) {
     child.on('exit', (code) => {
       clearTimeout(timer);
       if (!home) h.cleanup();
+      try {
+        assertNoSanitizerReport(stderr, `claudescope ${args.join(' ')}`);
+      } catch (e) {
+        reject(e);
+        return;
+      }
       resolve({ code, stdout, stderr });
     });
   });

@@ -168,3 +168,51 @@ test('1,000 hook events from 8 parallel hook processes all arrive', async () => 
     await srv.stop();
   }
 });
+
+test('a budget alert fires once when appended lines cross its threshold, once more past its amount', async () => {
+  const home = makeHome();
+  const sid = '7a0c4c8e-1f57-4c55-9b1a-5d7f0a3b2c01';
+  const dir = path.join(home.home, '.claude', 'projects', '-tmp-budget-project');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${sid}.jsonl`);
+  // 40,000 output tokens of Sonnet 4.5 at $15 per million: $0.60 per line, now.
+  const line = (n) => JSON.stringify({
+    parentUuid: null, isSidechain: false, userType: 'external', cwd: '/tmp/budget-project',
+    sessionId: sid, version: '2.1.0', type: 'assistant', uuid: `u-${n}`, requestId: `req_${n}`,
+    timestamp: new Date().toISOString(),
+    message: { id: `msg_${n}`, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929',
+               content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn',
+               usage: { input_tokens: 0, output_tokens: 40000, cache_read_input_tokens: 0,
+                        cache_creation_input_tokens: 0 } } }) + '\n';
+  writeFileSync(file, '');
+  const srv = await startServer({ home });
+  try {
+    const r = await fetch(`${srv.url}/api/budgets`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'alert probe', amount: 1, period: 'daily', warning_threshold: 0.5 }) });
+    assert.equal(r.status, 201);
+    const ws = new WebSocket(srv.url.replace('http', 'ws') + '/ws?events=BudgetWarning,BudgetExceeded');
+    const alerts = [];
+    ws.on('message', (m) => alerts.push(JSON.parse(m.toString())));
+    await new Promise((res, rej) => { ws.on('open', res); ws.on('error', rej); });
+    const spend = async () => (await (await fetch(`${srv.url}/api/budgets/status`)).json()).budgets[0].current_spend;
+
+    appendFileSync(file, line(1));  // $0.60: past the 50 % warning
+    await waitFor(() => alerts.length >= 1, 10000, 'BudgetWarning');
+    appendFileSync(file, line(2));  // $1.20: past the amount
+    await waitFor(() => alerts.length >= 2, 10000, 'BudgetExceeded');
+    appendFileSync(file, line(3));  // $1.80: nothing new in this period
+    await waitFor(async () => Math.abs((await spend()) - 1.8) < 1e-9, 10000, 'the third line');
+    await sleep(500);
+    ws.close();
+    assert.deepEqual(alerts.map((a) => a.hook_event_name), ['BudgetWarning', 'BudgetExceeded']);
+    assert.equal(alerts[0].name, 'alert probe');
+    assert.equal(alerts[0].status, 'warning');
+    assert.ok(Math.abs(alerts[0].current_spend - 0.6) < 1e-9, JSON.stringify(alerts[0]));
+    assert.equal(alerts[1].status, 'exceeded');
+    assert.ok(Math.abs(alerts[1].current_spend - 1.2) < 1e-9, JSON.stringify(alerts[1]));
+  } finally {
+    await srv.stop();
+    home.cleanup();
+  }
+});

@@ -62,11 +62,6 @@ function line(sessionId, cwd, type, uuid, parentUuid, content, extra = {}) {
     type, uuid, timestamp: new Date().toISOString(), ...(type === 'assistant' ? { requestId: `req_${uuid}` } : {}), message: msg, ...extra })}\n`;
 }
 
-// Overview and Cost read GET /api/budgets/status on every visit. While that endpoint is missing
-// (404/501) the browser logs one console error per visit. The page-health test and the budgets
-// test below fail on it; the tests of other features attribute that one line to those two tests
-// (they still fail on any other console error).
-const budgetsNoise = (text) => /status of (404|501) .*\/api\/budgets\/status\)$/.test(text);
 
 describe('dashboard against the real server', { skip: noChromium }, () => {
   let home;
@@ -109,7 +104,7 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
 
   // The most expensive imported session: a rich page (the live test's session is tiny).
   const firstSession = async () => (await getJson(`${base}/api/sessions?limit=1&sort=cost&order=desc`)).sessions[0];
-  const page0 = (opts = {}) => newPage(browser, { ignore: budgetsNoise, ...opts });
+  const page0 = (opts = {}) => newPage(browser, opts);
 
   test('every page loads without console or CSP errors, never blank (screenshots)', async (t) => {
     const s = await firstSession();
