@@ -135,7 +135,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (srv_.stopping) return Close();
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
-    parser_->body_limit(kBodyLimit);
+    // Beast checks Content-Length against body_limit while it parses the header, before the
+    // route is known: allow the largest route limit here and apply the route's own in OnHeader.
+    parser_->body_limit(std::max(kBodyLimit, kHookBodyLimit));
     if (buffer_.size() == 0 && !first_) {
       // Keep-alive: wait for the next request's first byte with the (longer) idle timeout,
       // then give its header the header timeout.
@@ -162,6 +164,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader(beast::error_code ec) {
     if (ec == http::error::header_limit) {
       return SendAndClose(Response::Error(431, "request header too large"));
+    }
+    if (ec == http::error::body_limit) {
+      return SendAndClose(Response::Error(413, "request body too large"));
     }
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
         ec == net::error::operation_aborted || ec == net::error::eof ||
