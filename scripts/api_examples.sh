@@ -6,17 +6,19 @@
 # Makes a small deterministic corpus (tests/data/gen_corpus.py, 8 sessions, seed 3, October
 # 2026), imports it into a fresh database, starts `claudescope serve --port 0` on it with a
 # throw-away HOME / CLAUDESCOPE_HOME, curls every endpoint (tz=UTC, October 2026) and prints, for
-# each example, the curl command, the HTTP status and the body. JSON bodies are re-indented and
-# shortened for the docs: lists keep their first $KEEP items followed by a "… N more" string,
-# strings longer than $MAXSTR characters end in "…". The server is stopped on exit.
+# each example, the curl command, the HTTP status and the body (for the CSV and HTML exports the
+# headers and the start of the body; for /ws the frames a client received). JSON bodies are
+# re-indented and shortened for the docs: lists keep their first $KEEP items followed by a
+# "… N more" string, strings longer than $MAXSTR characters end in "…". The server is stopped on
+# exit.
 #
-# Environment: CLAUDESCOPE_BIN (default build-lead/claudescope), WORK (default
+# Environment: CLAUDESCOPE_BIN (default build/claudescope), WORK (default
 # /tmp/claudescope-apidoc, deleted and recreated), KEEP (2), MAXSTR (160).
 # Needs: bash, curl, python3. Mutates only the throw-away database and config under $WORK.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-BIN="${CLAUDESCOPE_BIN:-$ROOT/build-lead/claudescope}"
+BIN="${CLAUDESCOPE_BIN:-$ROOT/build/claudescope}"
 WORK="${WORK:-/tmp/claudescope-apidoc}"
 export KEEP="${KEEP:-2}" MAXSTR="${MAXSTR:-160}"
 R="tz=UTC&from=2026-10-01&to=2026-10-31"   # the range of the generated data
@@ -40,6 +42,42 @@ for _ in $(seq 100); do
 done
 [[ -n "$B" ]] || { echo "server did not start:" >&2; cat "$WORK/serve.log" >&2; exit 1; }
 HOSTPORT="${B#http://}"
+
+# A WebSocket client: ws.py HOST:PORT QUERY N connects to /ws?QUERY, prints the status line of the
+# upgrade, then the first N text frames (one per line), and exits (10 s timeout).
+cat > "$WORK/ws.py" <<'EOF'
+import base64, json, os, socket, struct, sys, time
+hostport, query, want = sys.argv[1], sys.argv[2], int(sys.argv[3])
+host, port = hostport.split(":")
+s = socket.create_connection((host, int(port)), timeout=10)
+key = base64.b64encode(os.urandom(16)).decode()
+s.sendall(("GET /ws?%s HTTP/1.1\r\n"
+           "Host: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n" % (query, hostport, key)).encode())
+buf = b""
+while b"\r\n\r\n" not in buf: buf += s.recv(4096)
+head, buf = buf.split(b"\r\n\r\n", 1)
+print(head.split(b"\r\n")[0].decode(), flush=True)
+def need(n):
+    global buf
+    while len(buf) < n:
+        chunk = s.recv(65536)
+        if not chunk: raise EOFError
+        buf += chunk
+    out, buf = buf[:n], buf[n:]; return out
+got = 0
+try:
+    while got < want:
+        b0, b1 = need(2)
+        n = b1 & 0x7f
+        if n == 126: n = struct.unpack(">H", need(2))[0]
+        elif n == 127: n = struct.unpack(">Q", need(8))[0]
+        payload = need(n)
+        if b0 & 0x0f == 1:
+            print(payload.decode(), flush=True); got += 1
+except (EOFError, socket.timeout):
+    pass
+EOF
 
 # Pretty-prints and shortens a JSON body (non-JSON bodies are printed as they are).
 shorten() {
@@ -93,6 +131,30 @@ ex() {
   echo
 }
 
+# exh TITLE LINES CURL-ARGS... : for downloads (the CSV export is a ZIP, the HTML one a whole page):
+# prints the request, the status line and headers (Date dropped), then the first LINES lines of the
+# body and its size, or with LINES = 0 the size and the entries of the ZIP.
+exh() {
+  local title="$1" lines="$2"; shift 2
+  echo "### $title"
+  echo "\$ curl -i '$*'" | sed "s#$B#http://127.0.0.1:3000#g"
+  local body="$WORK/body.out"
+  curl -s -D "$WORK/head.out" -o "$body" "$@" || true
+  tr -d '\r' < "$WORK/head.out" | grep -vi '^date:' | sed '/^$/d'
+  if (( lines > 0 )); then
+    echo
+    head -n "$lines" "$body"
+    echo "… ($(wc -c < "$body") bytes in all)"
+  else
+    echo "… ($(wc -c < "$body") bytes of body: $(python3 -c '
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+print("a ZIP of " + ", ".join("%s (%d bytes)" % (i.filename, i.file_size) for i in z.infolist()))
+' "$body"))"
+  fi
+  echo
+}
+
 J=(-H 'Content-Type: application/json')
 SID="$(curl -s "$B/api/sessions?limit=1&sort=cost&$R" | python3 -c \
   'import json,sys; print(json.load(sys.stdin)["sessions"][0]["id"])')"
@@ -120,6 +182,7 @@ ex "GET /api/search" "$B/api/search?q=duplication&limit=1"
 
 # ---- statistics
 ex "GET /api/stats" "$B/api/stats?$R"
+ex "GET /api/stats/daily" "$B/api/stats/daily?tz=UTC&from=2026-10-29&to=2026-10-31"
 ex "GET /api/stats/tools" "$B/api/stats/tools?$R"
 ex "GET /api/stats/models" "$B/api/stats/models?$R"
 ex "GET /api/stats/projects" "$B/api/stats/projects?$R"
@@ -142,8 +205,20 @@ ex "PUT /api/budgets/{id}" -X PUT "${J[@]}" \
   -d '{"name":"Monthly","amount":200,"period":"monthly","project":"my-app"}' "$B/api/budgets/1"
 ex "GET /api/budgets/status" "$B/api/budgets/status?tz=UTC"
 ex "DELETE /api/budgets/{id}" -X DELETE "$B/api/budgets/1"
-ex "GET /api/export (json)" "$B/api/export?format=json&session_id=$SID"
+# The export of one session, cut harder than the rest (one row per list, 60-character strings).
+KEEP=1 MAXSTR=60 ex "GET /api/export (json)" "$B/api/export?format=json&session_id=$SID"
+exh "GET /api/export (csv)" 0 "$B/api/export?format=csv&$R"
+exh "GET /api/export (html)" 3 "$B/api/export?format=html&$R"
+ex "400 bad export format" "$B/api/export?format=xml"
+python3 "$WORK/ws.py" "$HOSTPORT" "events=GitSyncComplete" 1 > "$WORK/ws-git.out" &
+WS_PID=$!
+sleep 1
 ex "POST /api/git-sync" -X POST "$B/api/git-sync"
+wait "$WS_PID" || true
+echo "### WS /ws?events=GitSyncComplete"
+head -1 "$WORK/ws-git.out"
+tail -n +2 "$WORK/ws-git.out" | while IFS= read -r line; do printf '%s' "$line" | shorten; done
+echo
 
 # ---- config
 ex "GET /api/config" "$B/api/config"
@@ -153,38 +228,8 @@ ex "POST /api/config" -X POST "${J[@]}" \
 # ---- hooks and the WebSocket: a client filtered on one session and two events receives a
 # PreToolUse (its long command cut to ws_max_field_bytes = 64) and the TaskStart derived from
 # a TaskCreated hook; the SessionStart it also receives is filtered out.
-python3 - "$HOSTPORT" > "$WORK/ws.out" <<'EOF' &
-import base64, json, os, socket, struct, sys, time
-hostport = sys.argv[1]; host, port = hostport.split(":")
-s = socket.create_connection((host, int(port)), timeout=10)
-key = base64.b64encode(os.urandom(16)).decode()
-s.sendall(("GET /ws?session_id=demo-session&events=PreToolUse,TaskStart HTTP/1.1\r\n"
-           "Host: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-           "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n" % (hostport, key)).encode())
-buf = b""
-while b"\r\n\r\n" not in buf: buf += s.recv(4096)
-head, buf = buf.split(b"\r\n\r\n", 1)
-print(head.split(b"\r\n")[0].decode(), flush=True)
-def need(n):
-    global buf
-    while len(buf) < n:
-        chunk = s.recv(65536)
-        if not chunk: raise EOFError
-        buf += chunk
-    out, buf = buf[:n], buf[n:]; return out
-got = 0
-try:
-    while got < 2:
-        b0, b1 = need(2)
-        n = b1 & 0x7f
-        if n == 126: n = struct.unpack(">H", need(2))[0]
-        elif n == 127: n = struct.unpack(">Q", need(8))[0]
-        payload = need(n)
-        if b0 & 0x0f == 1:
-            print(payload.decode(), flush=True); got += 1
-except (EOFError, socket.timeout):
-    pass
-EOF
+python3 "$WORK/ws.py" "$HOSTPORT" "session_id=demo-session&events=PreToolUse,TaskStart" 2 \
+  > "$WORK/ws.out" &
 WS_PID=$!
 sleep 1
 CMD="npm run build && npm test -- --coverage --reporter=verbose --watch=false --maxWorkers=4 --bail"
@@ -220,11 +265,9 @@ ex "403 foreign Host" -H 'Host: evil.example:3000' "$B/api/health"
 ex "403 foreign Origin" -X POST "${J[@]}" -H 'Origin: http://evil.example' -d '{}' "$B/api/config"
 head -c 1100000 /dev/zero | tr '\0' ' ' > "$WORK/big.json"
 ex "413 body too large" -X POST "${J[@]}" -H "Transfer-Encoding: chunked" --data-binary "@$WORK/big.json" "$B/api/config"
+ex "413 body too large (Content-Length)" -X POST "${J[@]}" --data-binary "@$WORK/big.json" "$B/api/config"
 
 echo "### GET /metrics"
 echo "\$ curl http://127.0.0.1:3000/metrics"
 curl -s "$B/metrics"
 
-# Last: with build-lead of 2026-11-29 01:22 this request crashes the server (SIGSEGV), so it
-# runs after everything else.
-ex "GET /api/stats/daily" "$B/api/stats/daily?tz=UTC&from=2026-10-29&to=2026-10-31"
