@@ -20,8 +20,11 @@ fi
 MB=$(du -sm "$TREE/projects" | cut -f1)
 
 measure() {  # measure NAME CMD... -> sets SECS and RSS_MB
-  local out
-  out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/tmp/bench-stderr; } 2>&1 | tail -1)
+  local name=$1 out
+  shift
+  /usr/bin/time -o "$BENCH_DIR/time.out" -f '%e %M' "$@" >/dev/null 2>"$BENCH_DIR/$name.stderr" ||
+    { echo "$name failed:" >&2; tail -5 "$BENCH_DIR/$name.stderr" >&2; exit 1; }
+  out=$(tail -1 "$BENCH_DIR/time.out")
   SECS=$(echo "$out" | cut -d' ' -f1)
   RSS_MB=$(( $(echo "$out" | cut -d' ' -f2) / 1024 ))
 }
@@ -29,7 +32,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 DB=$BENCH_DIR/bench.db
 rm -f "$DB" "$DB-wal" "$DB-shm"
-cat "$TREE"/projects/*/*.jsonl >/dev/null  # warm the page cache for both tools alike
+find "$TREE/projects" -name "*.jsonl" -exec cat {} + >/dev/null  # warm the page cache for both tools alike
 measure import "$BIN" import --path "$TREE/projects" --db "$DB"
 CS_SECS=$SECS CS_RSS=$RSS_MB
 measure ccusage env CLAUDE_CONFIG_DIR="$TREE" "$CCUSAGE" daily --json --offline

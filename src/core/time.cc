@@ -1,11 +1,13 @@
 #include "core/time.h"
 
+
 #include <date/date.h>
 #include <date/tz.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 namespace cs {
 
@@ -122,6 +124,14 @@ TimeZone TimeZone::Local() {
     std::string_view name(tz);
     if (name.starts_with(':')) name.remove_prefix(1);
     if (auto z = Named(name)) return *z;
+  }
+  // /etc/localtime is usually a link into the zoneinfo tree: its name avoids date's scan of
+  // the whole tree (which every look-up pays once) when the machine runs on UTC.
+  std::error_code ec;
+  auto target = std::filesystem::read_symlink("/etc/localtime", ec).string();
+  if (auto at = target.find("zoneinfo/"); !ec && at != std::string::npos) {
+    std::string_view name = std::string_view(target).substr(at + 9);
+    if (name == "UTC" || name == "Etc/UTC" || name == "Universal" || name == "Zulu") return Utc();
   }
   try {
     TimeZone z;
