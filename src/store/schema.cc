@@ -233,8 +233,11 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 void Configure(Db& db, bool writer) {
   db.Exec("PRAGMA foreign_keys=OFF");
   db.Exec("PRAGMA temp_store=MEMORY");
-  db.Exec(writer ? "PRAGMA cache_size=-262144" : "PRAGMA cache_size=-32768");
-  db.Exec("PRAGMA mmap_size=268435456");
+  // The writer's 64 MiB page cache holds the hot index and rollup pages of a bulk import; more
+  // (and memory-mapped reads, which count as resident) only raised peak RSS past 450 MB on a
+  // 1 GB tree without making the import faster. Readers map the file: their queries scan.
+  db.Exec(writer ? "PRAGMA cache_size=-65536" : "PRAGMA cache_size=-32768");
+  db.Exec(writer ? "PRAGMA mmap_size=0" : "PRAGMA mmap_size=268435456");
   if (writer) {
     db.Exec("PRAGMA journal_mode=WAL");
     db.Exec("PRAGMA synchronous=NORMAL");
