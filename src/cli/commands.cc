@@ -12,10 +12,11 @@ int RunCli(int argc, char** argv) {
   app.set_version_flag("--version", "claudescope 0.1.0");
   int exit_code = 0;
   const CommandRegistrar registrars[] = {
-      RegisterImport, RegisterStatus, RegisterReports, RegisterServe,   RegisterHook,
-      RegisterInstall, RegisterBudget, RegisterExport, RegisterGitSync,
+      RegisterImport,  RegisterStatus, RegisterReports, RegisterServe,   RegisterHook,
+      RegisterInstall, RegisterBudget, RegisterExport,  RegisterGitSync,
   };
-  for (auto r : registrars) r(app, &exit_code);
+  for (auto r : registrars)
+    r(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -8,7 +8,9 @@ void CommonOptions::Add(CLI::App* app) {
   app->add_option("--db", db, "Database file (default: $CLAUDESCOPE_HOME/claudescope.db)");
 }
 
-std::string CommonOptions::DbPath() const { return db.empty() ? Paths::Resolve().db : db; }
+std::string CommonOptions::DbPath() const {
+  return db.empty() ? Paths::Resolve().db : db;
+}
 
 std::optional<Config> LoadConfigOrReport() {
   std::string error;

@@ -1,6 +1,5 @@
 #include "core/time.h"
 
-
 #include <date/date.h>
 #include <date/tz.h>
 

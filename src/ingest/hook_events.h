@@ -22,7 +22,7 @@ namespace cs {
 inline constexpr int64_t kHookEventsKept = 200000;
 
 struct ReceivedHookEvent {
-  std::string json;    // the document as received
+  std::string json;  // the document as received
   int64_t received_ms;
 };
 

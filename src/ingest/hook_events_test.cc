@@ -57,11 +57,11 @@ TEST_F(HookEvents, StoredForwardedAndTaskEventsDerived) {
 }
 
 TEST_F(HookEvents, FactsWaitForTheSessionsTranscript) {
-  ApplyHookEvents(*db_, {{R"({"hook_event_name":"SessionEnd","session_id":"s1","reason":"other"})",
-                          5000},
-                         {R"({"hook_event_name":"PostToolUse","session_id":"s1",)"
-                          R"("tool_use_id":"t1","duration_ms":42})",
-                          4000}});
+  ApplyHookEvents(*db_,
+                  {{R"({"hook_event_name":"SessionEnd","session_id":"s1","reason":"other"})", 5000},
+                   {R"({"hook_event_name":"PostToolUse","session_id":"s1",)"
+                    R"("tool_use_id":"t1","duration_ms":42})",
+                    4000}});
   db_->Exec("INSERT INTO sessions(id) VALUES('s1')");
   db_->Exec("INSERT INTO tool_calls(id, session_id, tool_name) VALUES('t1', 's1', 'Bash')");
   ReconcileHookFacts(*db_, {"s1"});

@@ -55,8 +55,8 @@ void TranscriptWatcher::FallBackToPolling(const std::string& why) {
   if (polling_) return;
   polling_ = true;
   std::lock_guard<std::mutex> lock(warning_mu_);
-  warning_ = why + "; falling back to a rescan every " +
-             std::to_string(poll_interval_.count()) + " ms";
+  warning_ =
+      why + "; falling back to a rescan every " + std::to_string(poll_interval_.count()) + " ms";
 }
 
 std::string TranscriptWatcher::TakeWarning() {
@@ -120,8 +120,8 @@ TranscriptWatcher::Changes TranscriptWatcher::Wait(std::chrono::milliseconds tim
     }
     if (changes.rescan) return changes;
   }
-  auto until_poll =
-      std::chrono::duration_cast<std::chrono::milliseconds>(next_poll_ - now) + std::chrono::milliseconds(1);
+  auto until_poll = std::chrono::duration_cast<std::chrono::milliseconds>(next_poll_ - now) +
+                    std::chrono::milliseconds(1);
   int wait_ms = int(std::min(timeout, until_poll).count());
   pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {inotify_fd_, POLLIN, 0}};
   int n = ::poll(fds, polling_ || inotify_fd_ < 0 ? 1 : 2, wait_ms);

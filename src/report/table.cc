@@ -10,7 +10,8 @@ namespace {
 
 size_t Width(const std::string& s) {
   size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  for (unsigned char c : s)
+    n += (c & 0xC0) != 0x80;
   return n;
 }
 
@@ -29,9 +30,11 @@ bool Numeric(const std::string& s) {
 
 std::string TextTable::Render() const {
   std::vector<size_t> w(header_.size(), 0);
-  for (size_t i = 0; i < header_.size(); ++i) w[i] = Width(header_[i]);
+  for (size_t i = 0; i < header_.size(); ++i)
+    w[i] = Width(header_[i]);
   for (const auto& r : rows_) {
-    for (size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], Width(r[i]));
+    for (size_t i = 0; i < r.size() && i < w.size(); ++i)
+      w[i] = std::max(w[i], Width(r[i]));
   }
   auto line = [&](const std::vector<std::string>& r, bool header) {
     std::string out;
@@ -41,7 +44,8 @@ std::string TextTable::Render() const {
       out += (!header && Numeric(cell)) ? pad + cell : cell + pad;
       if (i + 1 < w.size()) out += "  ";
     }
-    while (!out.empty() && out.back() == ' ') out.pop_back();
+    while (!out.empty() && out.back() == ' ')
+      out.pop_back();
     return out + "\n";
   };
   std::string sep;
@@ -51,7 +55,8 @@ std::string TextTable::Render() const {
   }
   sep += "\n";
   std::string out = line(header_, true) + sep;
-  for (const auto& r : rows_) out += r.empty() ? sep : line(r, false);
+  for (const auto& r : rows_)
+    out += r.empty() ? sep : line(r, false);
   return out;
 }
 

@@ -15,7 +15,8 @@ void RegisterHookRoutes(Router& r) {
       std::vector<nlohmann::json> events;
       std::vector<ReceivedHookEvent> batch{{req.body, NowMs()}};
       ctx.Write([&](Db& db) { events = ApplyHookEvents(db, batch); });
-      for (const auto& e : events) ctx.Publish(e);
+      for (const auto& e : events)
+        ctx.Publish(e);
     } catch (const std::exception& e) {
       spdlog::warn("POST /api/hooks: event not stored: {}", e.what());
     }

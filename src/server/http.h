@@ -20,8 +20,8 @@
 namespace cs {
 
 struct Request {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // decoded path, without the query string
+  std::string method;                              // "GET", "POST", ...
+  std::string path;                                // decoded path, without the query string
   std::map<std::string, std::string> query;        // decoded; a repeated key keeps the last
   std::map<std::string, std::string> path_params;  // {id} in the route pattern
   std::map<std::string, std::string> headers;      // lower-case names

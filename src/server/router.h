@@ -27,15 +27,15 @@ class Router {
 };
 
 // Each resource's handler file registers its routes here.
-void RegisterSessionRoutes(Router& r);    // /api/sessions...
-void RegisterMessageRoutes(Router& r);    // /api/messages, /api/tool-calls, /api/subagents
-void RegisterStatsRoutes(Router& r);      // /api/stats...
-void RegisterSearchRoutes(Router& r);     // /api/search
-void RegisterMetaRoutes(Router& r);       // /api/health, /api/projects, /api/models, /api/tags, /metrics
-void RegisterConfigRoutes(Router& r);     // /api/config
-void RegisterHookRoutes(Router& r);       // /api/hooks
-void RegisterBudgetRoutes(Router& r);     // /api/budgets...
-void RegisterExportRoutes(Router& r);     // /api/export
-void RegisterGitRoutes(Router& r);        // /api/git-sync
+void RegisterSessionRoutes(Router& r);  // /api/sessions...
+void RegisterMessageRoutes(Router& r);  // /api/messages, /api/tool-calls, /api/subagents
+void RegisterStatsRoutes(Router& r);    // /api/stats...
+void RegisterSearchRoutes(Router& r);   // /api/search
+void RegisterMetaRoutes(Router& r);  // /api/health, /api/projects, /api/models, /api/tags, /metrics
+void RegisterConfigRoutes(Router& r);  // /api/config
+void RegisterHookRoutes(Router& r);    // /api/hooks
+void RegisterBudgetRoutes(Router& r);  // /api/budgets...
+void RegisterExportRoutes(Router& r);  // /api/export
+void RegisterGitRoutes(Router& r);     // /api/git-sync
 
 }  // namespace cs

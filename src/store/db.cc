@@ -3,8 +3,8 @@
 namespace cs {
 
 Db::Db(const std::string& path, Mode mode) : path_(path) {
-  int flags = mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY
-                                      : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int flags =
+      mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   flags |= SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -33,7 +33,8 @@ void Db::Exec(std::string_view sql) {
 Stmt::Stmt(Db& db, std::string_view sql) : db_(&db) {
   if (sqlite3_prepare_v3(db.raw(), sql.data(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &st_,
                          nullptr) != SQLITE_OK) {
-    throw DbError(std::string(sqlite3_errmsg(db.raw())) + " in: " + std::string(sql.substr(0, 200)));
+    throw DbError(std::string(sqlite3_errmsg(db.raw())) +
+                  " in: " + std::string(sql.substr(0, 200)));
   }
 }
 
@@ -81,7 +82,9 @@ void Stmt::Reset() {
   sqlite3_clear_bindings(st_);
 }
 
-std::string Stmt::Text(int col) const { return std::string(TextView(col)); }
+std::string Stmt::Text(int col) const {
+  return std::string(TextView(col));
+}
 
 std::string_view Stmt::TextView(int col) const {
   const unsigned char* p = sqlite3_column_text(st_, col);
