@@ -1,4 +1,49 @@
-// claudescope: a local-first monitor for Claude Code. main() only dispatches to src/cli/.
-#include "cli/commands.h"
+// claudescope: a local-first monitor for Claude Code. main() only dispatches.
+//
+// This executable is deliberately light (libc and libstdc++ only): Claude Code runs
+// `claudescope hook` for every hook event, and loading the full program's thirty shared
+// libraries cost ~10 ms per event. `hook` is handled here; every other command is the full
+// program, `claudescope-core`, in the same directory, which this process becomes by execv().
+#include <unistd.h>
 
-int main(int argc, char** argv) { return cs::RunCli(argc, argv); }
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "core/paths.h"
+#include "ingest/hook_client.h"
+
+namespace {
+
+// Same contract as the full program's `hook` command (src/cli/hook.cc): prints nothing on
+// stdout, always exits 0, ignores any further arguments.
+int RunHook() {
+  std::string home = cs::ClaudescopeHome();
+  std::string note;
+  auto outcome = cs::RunHookClient(STDIN_FILENO, home + "/hook.sock", home + "/spool", &note);
+  if (outcome == cs::HookOutcome::kDropped || outcome == cs::HookOutcome::kRejected) {
+    std::fprintf(stderr, "claudescope hook: %s\n", note.c_str());
+  }
+  return 0;
+}
+
+std::string CorePath() {
+  char self[4096];
+  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return "claudescope-core";
+  std::string dir(self, size_t(n));
+  return dir.substr(0, dir.rfind('/') + 1) + "claudescope-core";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && std::string_view(argv[1]) == "hook") return RunHook();
+  std::string core = CorePath();
+  ::execv(core.c_str(), argv);
+  std::fprintf(stderr, "claudescope: cannot run %s (%s); it is installed beside this program\n",
+               core.c_str(), std::strerror(errno));
+  return 127;
+}

@@ -29,10 +29,15 @@ struct UninstallOptions {
   bool yes = false;
 };
 
+// The command the hooks run: the light `claudescope` launcher beside this program (src/main.cc)
+// when present, so that each hook event starts in about a millisecond.
 std::string SelfPath() {
   std::error_code ec;
   auto p = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string() : p.string();
+  if (ec) return std::string();
+  auto launcher = p.parent_path() / "claudescope";
+  if (p.filename() == "claudescope-core" && fs::exists(launcher, ec)) return launcher.string();
+  return p.string();
 }
 
 void PrintSettingsResult(const SettingsFileResult& r, const char* done) {

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/paths.h"
 #include "default_config.h"
 
 namespace cs {
@@ -16,21 +17,18 @@ using nlohmann::json;
 
 namespace {
 
-std::string HomeDir() {
-  const char* h = std::getenv("HOME");
-  return h && *h ? h : "/root";
-}
-
 json YamlToJson(const YAML::Node& n) {
   switch (n.Type()) {
     case YAML::NodeType::Map: {
       json o = json::object();
-      for (const auto& kv : n) o[kv.first.as<std::string>()] = YamlToJson(kv.second);
+      for (const auto& kv : n)
+        o[kv.first.as<std::string>()] = YamlToJson(kv.second);
       return o;
     }
     case YAML::NodeType::Sequence: {
       json a = json::array();
-      for (const auto& v : n) a.push_back(YamlToJson(v));
+      for (const auto& v : n)
+        a.push_back(YamlToJson(v));
       return a;
     }
     case YAML::NodeType::Scalar: {
@@ -60,7 +58,8 @@ void EmitJson(YAML::Emitter& out, const json& j) {
     out << YAML::EndMap;
   } else if (j.is_array()) {
     out << YAML::BeginSeq;
-    for (const auto& v : j) EmitJson(out, v);
+    for (const auto& v : j)
+      EmitJson(out, v);
     out << YAML::EndSeq;
   } else if (j.is_string()) {
     out << YAML::DoubleQuoted << j.get<std::string>();
@@ -151,8 +150,7 @@ bool BuildPrices(const json& p, PriceBook& out, std::string* error, std::string*
 
 Paths Paths::Resolve() {
   Paths p;
-  const char* h = std::getenv("CLAUDESCOPE_HOME");
-  p.home = h && *h ? h : HomeDir() + "/.claudescope";
+  p.home = ClaudescopeHome();
   p.db = p.home + "/claudescope.db";
   p.config = p.home + "/config.yaml";
   p.hook_socket = p.home + "/hook.sock";
@@ -219,8 +217,7 @@ std::optional<Config> Config::FromDocument(json doc, std::string* error, std::st
     return std::nullopt;
   }
   c.active_window_minutes = s["active_window_minutes"].get<int>();
-  if (!s["ws_max_field_bytes"].is_number_integer() ||
-      s["ws_max_field_bytes"].get<int64_t>() < 64) {
+  if (!s["ws_max_field_bytes"].is_number_integer() || s["ws_max_field_bytes"].get<int64_t>() < 64) {
     Fail(error, field, "server.ws_max_field_bytes",
          "server.ws_max_field_bytes must be an integer of at least 64");
     return std::nullopt;
