@@ -29,19 +29,23 @@ export function Chart({ option, title, height = 'md', onClick, className = '' })
       c.setOption(withDefaults(option, title));
       c.on('click', (p) => clickRef.current && clickRef.current(p));
       if (window.ResizeObserver) {
-        ro = new ResizeObserver(() => c.resize());
+        // A resize notification can still arrive after the chart was disposed (a filter change
+        // unmounts it); a disposed chart has no painter and would throw.
+        ro = new ResizeObserver(() => { if (!c.isDisposed()) c.resize(); });
         ro.observe(el.current);
       }
     }).catch((e) => setError(e));
     return () => {
       disposed = true;
       if (ro) ro.disconnect();
-      if (chart.current) { chart.current.dispose(); chart.current = null; }
+      if (chart.current && !chart.current.isDisposed()) chart.current.dispose();
+      chart.current = null;
     };
   }, [theme]);
 
   useEffect(() => {
-    if (chart.current) chart.current.setOption(withDefaults(option, title), true);
+    const c = chart.current;
+    if (c && !c.isDisposed()) c.setOption(withDefaults(option, title), true);
   }, [option]);
 
   if (error) return html`<${ErrorBox} error=${{ message: `The chart library failed to load: ${error.message}` }} />`;
