@@ -22,7 +22,8 @@ namespace {
 int RunHook() {
   std::string home = cs::ClaudescopeHome();
   std::string note;
-  auto outcome = cs::RunHookClient(STDIN_FILENO, home + "/hook.sock", home + "/spool", &note);
+  auto outcome =
+      cs::RunHookClient(STDIN_FILENO, cs::HookSocketPath(home), cs::SpoolDir(home), &note);
   if (outcome == cs::HookOutcome::kDropped || outcome == cs::HookOutcome::kRejected) {
     std::fprintf(stderr, "claudescope hook: %s\n", note.c_str());
   }

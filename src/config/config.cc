@@ -153,8 +153,8 @@ Paths Paths::Resolve() {
   p.home = ClaudescopeHome();
   p.db = p.home + "/claudescope.db";
   p.config = p.home + "/config.yaml";
-  p.hook_socket = p.home + "/hook.sock";
-  p.spool_dir = p.home + "/spool";
+  p.hook_socket = HookSocketPath(p.home);
+  p.spool_dir = SpoolDir(p.home);
   return p;
 }
 

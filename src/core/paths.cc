@@ -14,4 +14,12 @@ std::string ClaudescopeHome() {
   return h && *h ? h : HomeDir() + "/.claudescope";
 }
 
+std::string HookSocketPath(const std::string& home) {
+  return home + "/hook.sock";
+}
+
+std::string SpoolDir(const std::string& home) {
+  return home + "/spool";
+}
+
 }  // namespace cs

@@ -11,4 +11,9 @@ std::string HomeDir();
 // $CLAUDESCOPE_HOME, or HomeDir() + "/.claudescope".
 std::string ClaudescopeHome();
 
+// Where `claudescope hook` delivers events: the server's Unix socket, and the spool it
+// falls back to, inside `home`.
+std::string HookSocketPath(const std::string& home);
+std::string SpoolDir(const std::string& home);
+
 }  // namespace cs

@@ -4,16 +4,13 @@
 // export imported into a fresh database giving the same totals; git-sync's 202 answers.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 
-import { makeHome, request, runCli, startServer } from './helpers.mjs';
+import { importCorpus, makeHome, request, runCli, startServer } from './helpers.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const GENERATOR = path.join(HERE, '..', 'data', 'gen_corpus.py');
 const RFC3339_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const BUDGET_FIELDS = ['id', 'name', 'amount', 'period', 'warning_threshold', 'project',
   'created_at', 'updated_at'];
@@ -32,13 +29,7 @@ describe('budgets, export and git sync', () => {
 
   before(async () => {
     home = makeHome();
-    corpus = path.join(home.root, 'corpus');
-    execFileSync('python3', [GENERATOR, '--out', corpus, '--sessions', '15', '--seed', '3',
-                             '--truth', path.join(corpus, 'truth.json')], { stdio: 'ignore' });
-    truth = JSON.parse(readFileSync(path.join(corpus, 'truth.json'), 'utf8'));
-    const imp = await runCli(['import', '--path', path.join(corpus, 'projects'), '--db', home.db],
-                             { home, timeoutMs: 120000 });
-    assert.equal(imp.code, 0, `import failed: ${imp.stderr}`);
+    ({ corpus, truth } = await importCorpus(home, { sessions: 15, seed: 3 }));
     srv = await startServer({ home });
   });
   after(async () => {

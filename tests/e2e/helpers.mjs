@@ -1,7 +1,7 @@
 // Shared helpers for the end-to-end tests: start the real `claudescope serve` in a throw-away
 // home, talk to it over loopback, stop it. Every test file may import these.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -24,6 +24,20 @@ export function makeHome({ config } = {}) {
   delete env.CLAUDE_CONFIG_DIR;
   return { root, home, csHome, env, db: path.join(root, 'claudescope.db'),
            cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+// Generates a corpus with tests/data/gen_corpus.py in <home.root>/corpus and imports it into
+// home.db. Returns {corpus, truth} (truth: the generator's ground-truth JSON).
+export async function importCorpus(home, { sessions, seed }) {
+  const corpus = path.join(home.root, 'corpus');
+  const generator = new URL('../data/gen_corpus.py', import.meta.url).pathname;
+  execFileSync('python3', [generator, '--out', corpus, '--sessions', String(sessions), '--seed',
+                           String(seed), '--truth', path.join(corpus, 'truth.json')], { stdio: 'ignore' });
+  const truth = JSON.parse(readFileSync(path.join(corpus, 'truth.json'), 'utf8'));
+  const imp = await runCli(['import', '--path', path.join(corpus, 'projects'), '--db', home.db],
+                           { home, timeoutMs: 120000 });
+  if (imp.code !== 0) throw new Error(`import failed: ${imp.stderr}`);
+  return { corpus, truth };
 }
 
 // A sanitizer build (scripts/test --sanitize) reports memory errors, leaks and undefined

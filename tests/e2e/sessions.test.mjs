@@ -3,16 +3,10 @@
 // are checked for shape (api-contract section 2), paging totals, error paths (400/404/405) and
 // figures against the generator's ground truth.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 
-import { makeHome, request, runCli, startServer } from './helpers.mjs';
+import { importCorpus, makeHome, request, startServer } from './helpers.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const GENERATOR = path.join(HERE, '..', 'data', 'gen_corpus.py');
 
 const SESSION_FIELDS = [
   'id', 'project_path', 'project_name', 'cwd', 'git_branch', 'title', 'first_prompt', 'started_at',
@@ -73,13 +67,7 @@ describe('sessions and row endpoints on an imported corpus', () => {
 
   before(async () => {
     home = makeHome();
-    const corpus = path.join(home.root, 'corpus');
-    execFileSync('python3', [GENERATOR, '--out', corpus, '--sessions', '24', '--seed', '7',
-                             '--truth', path.join(corpus, 'truth.json')], { stdio: 'ignore' });
-    truth = JSON.parse(readFileSync(path.join(corpus, 'truth.json'), 'utf8'));
-    const imp = await runCli(['import', '--path', path.join(corpus, 'projects'), '--db', home.db],
-                             { home, timeoutMs: 120000 });
-    assert.equal(imp.code, 0, `import failed: ${imp.stderr}`);
+    ({ truth } = await importCorpus(home, { sessions: 24, seed: 7 }));
     srv = await startServer({ home });
   });
   after(async () => {

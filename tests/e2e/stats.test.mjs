@@ -3,16 +3,10 @@
 // truth (totals, per day in UTC with the empty days between, per model, per project, per tool),
 // plus the shapes of the other statistics and their 400/404 paths (api-contract section 3).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 
-import { makeHome, request, runCli, startServer } from './helpers.mjs';
+import { importCorpus, makeHome, request, startServer } from './helpers.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const GENERATOR = path.join(HERE, '..', 'data', 'gen_corpus.py');
 const RANGE = 'from=2026-10-01&to=2026-12-31&tz=UTC';
 const BLOCK_FIELDS = ['sessions', 'messages', 'tool_calls', 'input_tokens', 'output_tokens',
   'cache_read_tokens', 'cache_write_tokens', 'total_tokens', 'cost_usd'];
@@ -64,13 +58,7 @@ describe('statistics on an imported corpus', () => {
 
   before(async () => {
     home = makeHome();
-    const corpus = path.join(home.root, 'corpus');
-    execFileSync('python3', [GENERATOR, '--out', corpus, '--sessions', '40', '--seed', '7',
-                             '--truth', path.join(corpus, 'truth.json')], { stdio: 'ignore' });
-    truth = JSON.parse(readFileSync(path.join(corpus, 'truth.json'), 'utf8'));
-    const imp = await runCli(['import', '--path', path.join(corpus, 'projects'), '--db', home.db],
-                             { home, timeoutMs: 120000 });
-    assert.equal(imp.code, 0, `import failed: ${imp.stderr}`);
+    ({ truth } = await importCorpus(home, { sessions: 40, seed: 7 }));
     srv = await startServer({ home });
   });
   after(async () => {
