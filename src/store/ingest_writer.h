@@ -86,6 +86,7 @@ class IngestWriter {
   std::unique_ptr<Statements> st_;
   bool tx_open_ = false;
   int64_t pending_ = 0;
+  int64_t fts_mark_ = 0;  // largest messages rowid when the transaction began
   std::unordered_map<std::string, std::unique_ptr<SessionDelta>> sessions_;
   std::unordered_map<std::string, RollupDelta> rollups_;
   std::unordered_map<std::string, AgentDelta> agents_;
