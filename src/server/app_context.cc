@@ -86,8 +86,31 @@ void AppContext::ApplyConfig(const Config& next) {
     throw std::runtime_error("saving the configuration to " + config_path_ + ": " + error);
   }
   auto snapshot = std::make_shared<const Config>(next);
-  std::lock_guard lock(config_mu_);
-  config_ = std::move(snapshot);
+  {
+    std::lock_guard lock(config_mu_);
+    config_ = std::move(snapshot);
+  }
+  ++config_generation_;
+}
+
+std::optional<uint64_t> AppContext::StateVersion() {
+  std::lock_guard lock(version_mu_);
+  try {
+    if (!watch_) watch_ = OpenReader(db_path_);
+    Stmt q(*watch_, "PRAGMA data_version");
+    int64_t v = q.Step() ? q.Int(0) : 0;
+    uint64_t gen = config_generation_.load();
+    if (v != data_version_ || gen != seen_config_generation_) {
+      data_version_ = v;
+      seen_config_generation_ = gen;
+      ++state_version_;
+    }
+    return state_version_;
+  } catch (const std::exception& e) {
+    spdlog::warn("response cache off: {}", e.what());
+    watch_.reset();
+    return std::nullopt;
+  }
 }
 
 void AppContext::Publish(const nlohmann::json& event) {

@@ -7,8 +7,10 @@
 // mutex for the whole call, so fn must not call Write() again. ApplyConfig re-prices stored
 // costs (RecomputeCosts) when the price book changed, saves the file, then swaps the snapshot;
 // it throws (std::runtime_error, DbError) when either step fails, leaving the config in force
-// and the stored costs as they were.
+// and the stored costs as they were. StateVersion() falls back to "no caching" (nullopt) when
+// its watch connection cannot be opened.
 #pragma once
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -33,6 +35,9 @@ class AppContext : public ServerContext {
   void ApplyConfig(const Config& next) override;
   const std::string& db_path() const override { return db_path_; }
   void Publish(const nlohmann::json& event) override;
+  // Polls `PRAGMA data_version` on a connection of its own (it changes with commits made by
+  // every other connection, in this process or not) and counts configuration changes.
+  std::optional<uint64_t> StateVersion() override;
 
   // The WebSocket hub installs its broadcaster here; until then events are dropped.
   void SetEventSink(EventSink sink);
@@ -46,7 +51,13 @@ class AppContext : public ServerContext {
   std::unique_ptr<Db> writer_;
   std::mutex config_mu_;  // guards config_ (a pointer swap; readers keep their snapshot)
   std::shared_ptr<const Config> config_;
-  std::mutex apply_mu_;  // one ApplyConfig at a time, so save order equals swap order
+  std::mutex apply_mu_;    // one ApplyConfig at a time, so save order equals swap order
+  std::mutex version_mu_;  // guards the three below
+  std::unique_ptr<Db> watch_;
+  int64_t data_version_ = -1;
+  uint64_t state_version_ = 0;
+  std::atomic<uint64_t> config_generation_{0};
+  uint64_t seen_config_generation_ = 0;
   std::mutex sink_mu_;
   std::shared_ptr<const EventSink> sink_;
 };

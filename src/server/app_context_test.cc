@@ -79,6 +79,32 @@ TEST_F(AppContextTest, ApplyConfigSavesAndSwaps) {
   EXPECT_EQ(loaded->active_window_minutes, 30);
 }
 
+TEST_F(AppContextTest, StateVersionChangesWithEveryCommitAndConfigChangeOnly) {
+  auto v0 = ctx_->StateVersion();
+  ASSERT_TRUE(v0.has_value());
+  EXPECT_EQ(ctx_->StateVersion(), v0);
+  {
+    auto r = ctx_->Reader();  // reading changes nothing
+    Stmt st(*r, "SELECT count(*) FROM sessions");
+    st.Step();
+  }
+  EXPECT_EQ(ctx_->StateVersion(), v0);
+  ctx_->Write([](Db& db) { db.Exec("INSERT INTO meta(key, value) VALUES ('a', '1')"); });
+  auto v1 = ctx_->StateVersion();
+  EXPECT_NE(v1, v0);
+  {
+    auto other = OpenStore(db_);  // another writer, as `claudescope import` in another process
+    other->Exec("INSERT INTO meta(key, value) VALUES ('b', '2')");
+  }
+  auto v2 = ctx_->StateVersion();
+  EXPECT_NE(v2, v1);
+  std::string error, field;
+  auto cfg = ctx_->config()->Patched({{"server", {{"active_window_minutes", 20}}}}, &error, &field);
+  ASSERT_TRUE(cfg) << error;
+  ctx_->ApplyConfig(*cfg);
+  EXPECT_NE(ctx_->StateVersion(), v2);
+}
+
 TEST_F(AppContextTest, PublishGoesToTheSink) {
   ctx_->Publish({{"dropped", true}});  // no sink yet: nothing happens
   std::vector<nlohmann::json> got;

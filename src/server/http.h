@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -82,6 +83,9 @@ class ServerContext {
   virtual const std::string& db_path() const = 0;
   // Publishes a server event (SessionUpdate, BudgetWarning, GitSyncComplete, ...) to /ws.
   virtual void Publish(const nlohmann::json& event) = 0;
+  // A number that changes whenever the store (a commit by any connection) or the configuration
+  // changed, for the response cache; nullopt turns the cache off.
+  virtual std::optional<uint64_t> StateVersion() { return std::nullopt; }
 };
 
 using Handler = std::function<Response(const Request&, ServerContext&)>;

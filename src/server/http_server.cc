@@ -29,6 +29,7 @@
 
 #include "server/http_util.h"
 #include "server/metrics.h"
+#include "server/response_cache.h"
 #include "server/router.h"
 #include "server/ws_upgrade.h"
 
@@ -80,6 +81,8 @@ struct HttpServerImpl {
   std::size_t connections = 0;
   std::map<Session*, std::weak_ptr<Session>> sessions;
 
+  // Before `workers`: background refreshes still queued finish before the cache goes.
+  std::optional<ResponseCache> cache;
   net::io_context ioc;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   std::optional<net::thread_pool> workers;
@@ -93,7 +96,9 @@ struct HttpServerImpl {
   bool stopped = false;
 
   HttpServerImpl(HttpServerOptions o, const Router& r, ServerContext& c)
-      : opt(std::move(o)), router(r), ctx(c) {}
+      : opt(std::move(o)), router(r), ctx(c) {
+    if (opt.response_cache) cache.emplace(opt.cache);
+  }
 
   void DoAccept();
   void OnAccept(beast::error_code ec, tcp::socket socket);
@@ -244,7 +249,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Handle() {
     Response res;
     try {
-      res = srv_.router.Dispatch(req_, srv_.ctx);
+      res = Dispatch();
       if (res.status == 0) res = ServeStatic(req_, srv_.opt.guard);
     } catch (const std::exception& e) {
       spdlog::error("{} {}: {}", req_.method, req_.path, e.what());
@@ -255,6 +260,23 @@ class Session : public std::enable_shared_from_this<Session> {
     net::post(stream_.get_executor(), [self = shared_from_this(), r = std::move(res)]() mutable {
       self->Send(std::move(r), false);
     });
+  }
+
+  // Read-only API requests go through the response cache when the context versions its state.
+  Response Dispatch() {
+    std::optional<uint64_t> version;
+    if (srv_.cache && ResponseCache::Cacheable(req_)) version = srv_.ctx.StateVersion();
+    if (!version) return srv_.router.Dispatch(req_, srv_.ctx);
+    // The computation may also run later, as a background refresh: it owns its request.
+    auto req = std::make_shared<const Request>(req_);
+    detail::HttpServerImpl* srv = &srv_;
+    return srv_.cache->Get(
+        ResponseCache::KeyOf(req_), *version,
+        [srv, req] {
+          Request r = *req;  // the router fills in the path parameters
+          return srv->router.Dispatch(r, srv->ctx);
+        },
+        [srv](std::function<void()> task) { net::post(*srv->workers, std::move(task)); });
   }
 
   template <class Body>

@@ -12,6 +12,8 @@
 // - Stop() (or the signal in WaitForSignal) stops accepting, closes idle connections, lets
 //   in-flight requests finish (up to `shutdown_grace`, then closes what is left) and joins all
 //   threads. Safe to call more than once; the destructor calls it.
+// - GET /api/* answers are cached while ServerContext::StateVersion() is unchanged
+//   (response_cache.h); a context that returns nullopt is never cached.
 // - WebSocket extension point: SetWebSocketHandler (before Start). When a request for /ws
 //   asks for an upgrade and passes the guard (Host, token, Origin), the server gives up the
 //   connection: the handler receives a WsUpgrade (ws_upgrade.h: the socket, bound to a strand
@@ -30,6 +32,7 @@
 
 #include "server/guard.h"
 #include "server/http.h"
+#include "server/response_cache.h"
 
 namespace cs {
 
@@ -51,6 +54,9 @@ struct HttpServerOptions {
   std::chrono::milliseconds shutdown_grace{30'000};
   std::size_t max_connections = 512;
   GuardPolicy guard;
+  // Repeated read-only API requests answered from memory (response_cache.h).
+  bool response_cache = true;
+  ResponseCacheOptions cache;
 };
 
 class HttpServer {

@@ -26,10 +26,10 @@ export function makeHome({ config } = {}) {
            cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-// Generates a corpus with tests/data/gen_corpus.py in <home.root>/corpus and imports it into
+// Generates a corpus with tests/data/gen_corpus.py in <home.root>/<name> and imports it into
 // home.db. Returns {corpus, truth} (truth: the generator's ground-truth JSON).
-export async function importCorpus(home, { sessions, seed }) {
-  const corpus = path.join(home.root, 'corpus');
+export async function importCorpus(home, { sessions, seed, name = 'corpus' }) {
+  const corpus = path.join(home.root, name);
   const generator = new URL('../data/gen_corpus.py', import.meta.url).pathname;
   execFileSync('python3', [generator, '--out', corpus, '--sessions', String(sessions), '--seed',
                            String(seed), '--truth', path.join(corpus, 'truth.json')], { stdio: 'ignore' });

@@ -279,4 +279,18 @@ describe('statistics on an imported corpus', () => {
     assert.equal(ok.status, 200);
     assert.equal(ok.json.length, 3660);
   });
+
+  // Runs last: it adds data. Answers are cached in the server; a commit by another process
+  // must still show on the very next request.
+  test('a cached answer never hides an import made by another process', async () => {
+    const path = `/api/stats?${RANGE}`;
+    const before1 = await getJson(path);
+    const before2 = await getJson(path);  // answered from the cache
+    assert.deepEqual(before2, before1);
+    const { truth: more } = await importCorpus(home, { sessions: 5, seed: 99, name: 'more' });
+    const after1 = await getJson(path);
+    assert.equal(after1.total.sessions, truth.totals.sessions + more.totals.sessions);
+    assert.equal(after1.total.tool_calls, truth.totals.tool_calls + more.totals.tool_calls);
+    assertClose(after1.total.cost_usd, truth.totals.cost_usd + more.totals.cost_usd, 'cost');
+  });
 });
