@@ -2,10 +2,13 @@
 """Writes a C++ file that embeds the dashboard's files (web/ plus the vendored npm modules).
 
 Usage: embed_web.py WEB_DIR OUT_CC
-Files under web/ keep their path (web/app.js -> /app.js); the vendored modules are mapped to
+Text files are also stored gzip-compressed (served when the browser accepts gzip), and every
+file gets a strong ETag from its content. Files under web/ keep their path (web/app.js -> /app.js); the vendored modules are mapped to
 /vendor/<name>.js. A vendor module that is not installed is left out (the dashboard then shows
 what it can, and the build still works before `scripts/setup` ran npm ci).
 """
+import gzip
+import hashlib
 import os
 import sys
 
@@ -46,11 +49,19 @@ def main():
         body = ",".join(str(b) for b in data)
         lines.append(f"const unsigned char k{i}[] = {{{body}{',' if data else ''}0}};")
         ctype = TYPES[os.path.splitext(full)[1]]
-        entries.append(f'  {{"{url}", "{ctype}", reinterpret_cast<const char*>(k{i}), {len(data)}}},')
+        etag = '\\"' + hashlib.sha256(data).hexdigest()[:20] + '\\"'
+        gz = gzip.compress(data, 9, mtime=0)
+        if ctype.startswith(("text/", "image/svg", "application/json")) and len(gz) < len(data) * 0.9:
+            lines.append(f"const unsigned char g{i}[] = {{{','.join(str(b) for b in gz)}}};")
+            gz_ref = f"reinterpret_cast<const char*>(g{i}), {len(gz)}"
+        else:
+            gz_ref = "nullptr, 0"
+        entries.append(f'  {{"{url}", "{ctype}", reinterpret_cast<const char*>(k{i}), {len(data)}, '
+                       f'{gz_ref}, "{etag}"}},')
     lines.append("}  // namespace")
     lines.append("const WebAsset kWebAssets[] = {")
     lines.extend(entries)
-    lines.append('  {nullptr, nullptr, nullptr, 0}};')
+    lines.append('  {nullptr, nullptr, nullptr, 0, nullptr, 0, nullptr}};')
     lines.append("}  // namespace cs")
     tmp = out + ".tmp"
     with open(tmp, "w") as f:

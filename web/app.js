@@ -1,7 +1,7 @@
 // The dashboard shell: sidebar navigation, header (search, theme), the global filter bar and
 // the router that picks a page. Pages are loaded with import() so each page only pulls its code.
 import { html, render, useEffect, useState } from './html.js';
-import { useRoute, installLinkInterceptor, hrefWith } from './router.js';
+import { currentRoute, useRoute, installLinkInterceptor, hrefWith } from './router.js';
 import { FilterBar } from './components/filterbar.js';
 import { SearchBox } from './components/searchbox.js';
 import { ThemeSwitch } from './components/themeswitch.js';
@@ -39,10 +39,15 @@ function loadPage(name) {
   return cache.get(name);
 }
 
-function Page({ route }) {
-  const [seg, id] = route.parts;
+// The page module for route parts ["sessions", "<id>"] etc.; null when there is none.
+function pageName([seg, id]) {
   const entry = PAGES[seg || ''];
-  const name = entry ? (id && entry[1] ? entry[1] : entry[0]) : null;
+  return entry ? (id && entry[1] ? entry[1] : entry[0]) : null;
+}
+
+function Page({ route }) {
+  const [, id] = route.parts;
+  const name = pageName(route.parts);
   const [mod, setMod] = useState({ name: null, Comp: null, error: null });
   useEffect(() => {
     if (!name) return;
@@ -99,6 +104,10 @@ document.addEventListener('keydown', (e) => {
     if (s) { e.preventDefault(); s.focus(); }
   }
 });
+
+// Start fetching the first page's code now, while the configuration is on its way.
+const first = pageName(currentRoute().parts);
+if (first) loadPage(first).catch(() => {});  // a failure is shown when the page mounts
 
 // The server's configured zone decides what "today" is when the URL has no tz.
 api('/api/config').then((c) => setServerTimeZone(c && c.timezone)).catch(() => {}).finally(() => {

@@ -7,15 +7,24 @@ export const DEFAULT_RANGE = '30d';
 
 let serverTz = '';
 export function setServerTimeZone(tz) { serverTz = tz && tz !== 'local' ? tz : ''; }
-export const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+// Constructing an Intl.DateTimeFormat costs about a millisecond: ask once.
+let browserTz = '';
+export const browserTimeZone = () => browserTz || (browserTz = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
 
 /** The zone that dates are shown in: the URL's tz, else the server's, else the browser's. */
 export function effectiveTz(f) { return (f && f.tz) || serverTz || browserTimeZone(); }
 
+const dayFmts = new Map();
+/** An Intl formatter of YYYY-MM-DD in `tz` (kept: constructing one is slow). Throws on a bad zone. */
+export function dayFormatter(tz) {
+  let fmt = dayFmts.get(tz);
+  if (!fmt) dayFmts.set(tz, (fmt = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return fmt;
+}
+
 export function todayIn(tz) {
   try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })
-      .format(new Date());
+    return dayFormatter(tz).format(new Date());
   } catch {
     return new Date().toISOString().slice(0, 10);
   }

@@ -1,16 +1,17 @@
 // Number, money, date and duration formatting. Shown values are rounded for reading; the exact
 // value the API sent goes into the title tooltip (see components/num.js).
-import { effectiveTz } from './filters.js';
+import { dayFormatter, effectiveTz } from './filters.js';
 
 const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const numFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
 export const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
 
+const moneyFmt = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 export function money(v) {
   if (!isNum(v)) return '—';
-  const s = Math.abs(v).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  return (v < 0 ? '-$' : '$') + s;
+  return (v < 0 ? '-$' : '$') + moneyFmt.format(Math.abs(v));
 }
 export const moneyExact = (v) => (isNum(v) ? `$${v}` : 'unknown');
 export const int = (v) => (isNum(v) ? intFmt.format(v) : '—');
@@ -52,19 +53,25 @@ export function ms(v) {
   return `${(v / 1000).toFixed(v < 10000 ? 2 : 1)} s`;
 }
 
-function fmtParts(ts, f, opts) {
+// Formatters by style and zone: constructing one costs far more than formatting with it.
+const dateFmts = new Map();
+function fmtParts(ts, f, style, opts) {
   if (!ts) return '—';
   const d = new Date(ts);
   if (Number.isNaN(d.getTime())) return String(ts);
   try {
-    return new Intl.DateTimeFormat('en-GB', { timeZone: effectiveTz(f), ...opts }).format(d);
+    const tz = effectiveTz(f);
+    const key = `${style} ${tz}`;
+    let fmt = dateFmts.get(key);
+    if (!fmt) dateFmts.set(key, (fmt = new Intl.DateTimeFormat('en-GB', { timeZone: tz, ...opts })));
+    return fmt.format(d);
   } catch {
     return d.toISOString();
   }
 }
-export const dateTime = (ts, f) => fmtParts(ts, f, { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' });
-export const timeOnly = (ts, f) => fmtParts(ts, f, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-export const dateOnly = (ts, f) => fmtParts(ts, f, { year: 'numeric', month: 'short', day: '2-digit' });
+export const dateTime = (ts, f) => fmtParts(ts, f, 'dt', { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+export const timeOnly = (ts, f) => fmtParts(ts, f, 't', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+export const dateOnly = (ts, f) => fmtParts(ts, f, 'd', { year: 'numeric', month: 'short', day: '2-digit' });
 
 export function truncate(s, n = 120) {
   if (s == null) return '';
@@ -82,7 +89,7 @@ export function dayIn(ts, f) {
   const d = new Date(ts);
   if (Number.isNaN(d.getTime())) return '';
   try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: effectiveTz(f), year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+    return dayFormatter(effectiveTz(f)).format(d);
   } catch {
     return d.toISOString().slice(0, 10);
   }

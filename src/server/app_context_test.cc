@@ -127,6 +127,12 @@ TEST_F(AppContextTest, MetaEndpoints) {
         "('k4', 'm4', 's2', 'assistant', 'response', '<synthetic>'),"
         "('k5', 'm5', 's2', 'assistant', 'api_error', 'claude-q'),"
         "('k6', 'm6', 's2', 'user', 'prompt', NULL)");
+    // The rollup rows the writer keeps for those messages (API errors under the model "").
+    db.Exec(
+        "INSERT INTO usage_rollup(bucket, session_id, model, project_path, messages, "
+        "assistant_messages) VALUES (0, 's1', 'claude-z', '/p/b', 1, 1), "
+        "(0, 's1', 'claude-a', '/p/b', 1, 1), (0, 's2', 'claude-z', '/p/a', 1, 1), "
+        "(0, 's2', '', '/p/a', 3, 0)");
     db.Exec("INSERT INTO session_tags VALUES ('s1','x'), ('s2','x'), ('s1','a'), ('s3','b')");
     db.Exec(
         "INSERT INTO files(path, inode, size, offset, skipped, updated_at) VALUES "

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <thread>
 
+#include "server/http_util.h"
 #include "server/router.h"
 
 namespace cs {
@@ -168,6 +169,60 @@ TEST_F(HttpServerTest, HeadAndStaticFallback) {
   ::close(fd);
   EXPECT_NE(h.find("HTTP/1.1 200"), std::string::npos) << h;
   EXPECT_EQ(h.substr(h.find("\r\n\r\n") + 4), "");
+}
+
+TEST(HttpUtilTest, AcceptsGzip) {
+  EXPECT_TRUE(AcceptsGzip("gzip, deflate, br"));
+  EXPECT_TRUE(AcceptsGzip("br;q=1.0, GZIP;q=0.5"));
+  EXPECT_TRUE(AcceptsGzip("*"));
+  EXPECT_TRUE(AcceptsGzip("deflate , gzip"));
+  EXPECT_FALSE(AcceptsGzip(""));
+  EXPECT_FALSE(AcceptsGzip("identity"));
+  EXPECT_FALSE(AcceptsGzip("gzip;q=0"));
+  EXPECT_FALSE(AcceptsGzip("gzip;q=0.000, br"));
+  EXPECT_FALSE(AcceptsGzip("x-gzip2"));
+}
+
+TEST_F(HttpServerTest, StaticFilesGoCompressedWhenAcceptedAndRevalidateByETag) {
+  Start();
+  auto get = [&](const std::string& headers) {
+    int fd = Connect(server_->port());
+    Send(fd, "GET /vendor/preact.js HTTP/1.1\r\nHost: localhost\r\n" + headers +
+                 "Connection: close\r\n\r\n");
+    std::string r = ReadAll(fd);
+    ::close(fd);
+    return r;
+  };
+  auto header = [](const std::string& r, const std::string& name) {
+    auto p = r.find("\r\n" + name + ": ");
+    if (p == std::string::npos) return std::string();
+    p += name.size() + 4;
+    return r.substr(p, r.find("\r\n", p) - p);
+  };
+  auto body = [](const std::string& r) { return r.substr(r.find("\r\n\r\n") + 4); };
+
+  std::string plain = get("");
+  ASSERT_NE(plain.find("HTTP/1.1 200"), std::string::npos) << plain.substr(0, 300);
+  EXPECT_EQ(header(plain, "Content-Encoding"), "");
+  EXPECT_NE(body(plain).find("preact"), std::string::npos);
+  std::string etag = header(plain, "ETag");
+  ASSERT_EQ(etag.size(), 22u) << etag;  // 20 hex digits in quotes
+
+  std::string gz = get("Accept-Encoding: gzip, br\r\n");
+  EXPECT_EQ(header(gz, "Content-Encoding"), "gzip");
+  EXPECT_EQ(header(gz, "Vary"), "Accept-Encoding");
+  EXPECT_EQ(header(gz, "ETag"), etag);
+  std::string zbody = body(gz);
+  ASSERT_GE(zbody.size(), 2u);
+  EXPECT_EQ(static_cast<unsigned char>(zbody[0]), 0x1f);  // gzip magic
+  EXPECT_EQ(static_cast<unsigned char>(zbody[1]), 0x8b);
+  EXPECT_LT(zbody.size() * 2, body(plain).size());
+
+  std::string again = get("If-None-Match: " + etag + "\r\n");
+  EXPECT_NE(again.find("HTTP/1.1 304"), std::string::npos) << again.substr(0, 300);
+  EXPECT_EQ(body(again), "");
+  std::string other = get("If-None-Match: \"nope\"\r\n");
+  EXPECT_NE(other.find("HTTP/1.1 200"), std::string::npos);
 }
 
 }  // namespace

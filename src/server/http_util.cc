@@ -35,6 +35,35 @@ bool HasHeader(const Response& r, std::string_view name) {
 
 }  // namespace
 
+bool AcceptsGzip(std::string_view accept_encoding) {
+  // "gzip, deflate, br" / "gzip;q=0" / "*": a listed gzip (or *) whose q is not zero.
+  size_t pos = 0;
+  while (pos <= accept_encoding.size()) {
+    size_t end = accept_encoding.find(',', pos);
+    if (end == std::string_view::npos) end = accept_encoding.size();
+    std::string_view item = accept_encoding.substr(pos, end - pos);
+    pos = end + 1;
+    size_t semi = item.find(';');
+    std::string_view name = item.substr(0, semi);
+    while (!name.empty() && (name.front() == ' ' || name.front() == '\t'))
+      name.remove_prefix(1);
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t'))
+      name.remove_suffix(1);
+    if (!(name.size() == 4 && strncasecmp(name.data(), "gzip", 4) == 0) && name != "*") continue;
+    if (semi == std::string_view::npos) return true;
+    std::string_view params = item.substr(semi + 1);
+    size_t q = params.find("q=");
+    if (q == std::string_view::npos) return true;
+    std::string_view v = params.substr(q + 2);
+    // q=0, q=0.0, q=0.00, q=0.000 refuse; any other value accepts.
+    bool zero = !v.empty() && v[0] == '0';
+    for (size_t i = 1; zero && i < v.size() && v[i] != ' ' && v[i] != ';'; ++i)
+      zero = v[i] == '.' || v[i] == '0';
+    if (!zero) return true;
+  }
+  return false;
+}
+
 bool PercentDecode(std::string_view s, bool plus_is_space, std::string* out) {
   out->clear();
   out->reserve(s.size());
@@ -103,8 +132,20 @@ Response ServeStatic(const Request& req, const GuardPolicy& policy) {
   if (!a) a = FindAsset("/index.html");
   if (!a) return Response::Error(404, "not found");
   Response r;
+  r.headers.emplace_back("ETag", a->etag);
+  if (a->gzip_data) r.headers.emplace_back("Vary", "Accept-Encoding");
+  if (req.Header("if-none-match") == a->etag) {
+    r.status = 304;
+    r.content_type.clear();
+    return r;
+  }
   r.content_type = a->content_type;
-  r.body.assign(a->data, a->size);
+  if (a->gzip_data && AcceptsGzip(req.Header("accept-encoding"))) {
+    r.headers.emplace_back("Content-Encoding", "gzip");
+    r.body.assign(a->gzip_data, a->gzip_size);
+  } else {
+    r.body.assign(a->data, a->size);
+  }
   return r;
 }
 

@@ -25,9 +25,14 @@ bool PercentDecode(std::string_view s, bool plus_is_space, std::string* out);
 bool ParseTarget(std::string_view target, std::string* path,
                  std::map<std::string, std::string>* query);
 
+// Whether an Accept-Encoding value admits gzip (listed, or "*", with a non-zero q).
+bool AcceptsGzip(std::string_view accept_encoding);
+
 // Answers a non-API request from kWebAssets: "/" and unknown paths give /index.html (the SPA
-// routes on the client); GET and HEAD only (405 otherwise). With a token policy, GET /?token=
-// sets the HttpOnly token cookie and redirects to "/" so the token leaves the address bar.
+// routes on the client); GET and HEAD only (405 otherwise). Text files go gzip-compressed when
+// the request accepts it; every file has an ETag, and a matching If-None-Match gets 304. With a
+// token policy, GET /?token= sets the HttpOnly token cookie and redirects to "/" so the token
+// leaves the address bar.
 Response ServeStatic(const Request& req, const GuardPolicy& policy);
 
 // Adds the headers every response carries (nosniff, referrer policy, CSP, cache policy)

@@ -29,8 +29,8 @@
 namespace cs {
 
 struct ResponseCacheOptions {
-  std::chrono::milliseconds fresh{2'000};
-  std::chrono::milliseconds max_stale{10'000};
+  std::chrono::milliseconds fresh{10'000};
+  std::chrono::milliseconds max_stale{60'000};
   std::size_t max_bytes = 32u << 20;
   std::size_t max_entry_bytes = 2u << 20;
 };

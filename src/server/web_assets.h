@@ -10,6 +10,9 @@ struct WebAsset {
   const char* content_type;  // full Content-Type value
   const char* data;
   std::size_t size;
+  const char* gzip_data;  // the same bytes gzip-compressed, or nullptr when that saves little
+  std::size_t gzip_size;
+  const char* etag;  // strong ETag of the content, quotes included
 };
 
 extern const WebAsset kWebAssets[];

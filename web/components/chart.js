@@ -11,22 +11,39 @@ export function loadEcharts() {
   return echartsPromise;
 }
 
+// Drawing a chart takes the main thread for a while (~200 ms on a slow machine): let the
+// page's cards and tables paint first.
+function afterIdle(value) {
+  return new Promise((resolve) => {
+    if (window.requestIdleCallback) window.requestIdleCallback(() => resolve(value), { timeout: 400 });
+    else setTimeout(() => resolve(value), 0);
+  });
+}
+
 export function Chart({ option, title, height = 'md', onClick, className = '' }) {
   const el = useRef(null);
   const chart = useRef(null);
   const clickRef = useRef(onClick);
   clickRef.current = onClick;
+  // Callers build `option` afresh on every render, and a page re-renders as each of its API
+  // calls lands: redraw only when the option's content changed (a full setOption is costly).
+  const optionKey = JSON.stringify(option) + title;
+  const latest = useRef(null);
+  latest.current = { option, title, key: optionKey };
+  const applied = useRef(null);
   const theme = useTheme();
   const [error, setError] = useState(null);
 
   useEffect(() => {
     let disposed = false;
     let ro = null;
-    loadEcharts().then((ec) => {
+    loadEcharts().then(afterIdle).then((ec) => {
       if (disposed || !el.current) return;
       const c = ec.init(el.current, theme === 'dark' ? 'dark' : null);
       chart.current = c;
-      c.setOption(withDefaults(option, title));
+      const { option: o, title: t, key } = latest.current;
+      c.setOption(withDefaults(o, t));
+      applied.current = key;
       c.on('click', (p) => clickRef.current && clickRef.current(p));
       if (window.ResizeObserver) {
         // A resize notification can still arrive after the chart was disposed (a filter change
@@ -45,8 +62,10 @@ export function Chart({ option, title, height = 'md', onClick, className = '' })
 
   useEffect(() => {
     const c = chart.current;
-    if (c && !c.isDisposed()) c.setOption(withDefaults(option, title), true);
-  }, [option]);
+    if (!c || c.isDisposed() || applied.current === optionKey) return;
+    c.setOption(withDefaults(option, title), true);
+    applied.current = optionKey;
+  }, [optionKey]);
 
   if (error) return html`<${ErrorBox} error=${{ message: `The chart library failed to load: ${error.message}` }} />`;
   return html`<div class=${`chart chart-${height} ${className}`} ref=${el} role="img" aria-label=${title}></div>`;
