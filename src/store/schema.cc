@@ -1,6 +1,7 @@
 #include "store/schema.h"
 
 #include <filesystem>
+#include <iterator>
 
 namespace cs {
 
@@ -228,7 +229,14 @@ CREATE INDEX commits_session ON commits(session_id, committed_at);
 
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 )SQL",
+    // 2: per-tool statistics read the index alone, not the wide rows (previews, inputs).
+    R"SQL(
+DROP INDEX tool_calls_name;
+CREATE INDEX tool_calls_name ON tool_calls(tool_name, timestamp, success, duration_ms, session_id);
+)SQL",
 };
+
+static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
 
 void Configure(Db& db, bool writer) {
   db.Exec("PRAGMA foreign_keys=OFF");

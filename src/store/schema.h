@@ -25,7 +25,7 @@
 
 namespace cs {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 inline constexpr int64_t kRollupBucketMs = 15 * 60 * 1000;
 
 std::unique_ptr<Db> OpenStore(const std::string& path);

@@ -1,0 +1,79 @@
+#include "store/schema.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace cs {
+namespace {
+
+std::vector<std::string> IndexColumns(Db& db, const std::string& index) {
+  std::vector<std::string> cols;
+  Stmt q(db, "SELECT name FROM pragma_index_info(?1) ORDER BY seqno");
+  q.Bind(1, index);
+  while (q.Step())
+    cols.push_back(q.Text(0));
+  return cols;
+}
+
+int64_t UserVersion(Db& db) {
+  Stmt q(db, "PRAGMA user_version");
+  return q.Step() ? q.Int(0) : -1;
+}
+
+class SchemaTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = (std::filesystem::temp_directory_path() /
+             ("cs-schema-" + std::to_string(::getpid()) + ".db"))
+                .string();
+    Remove();
+  }
+  void TearDown() override { Remove(); }
+  void Remove() {
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(path_ + suffix);
+  }
+  std::string path_;
+};
+
+const std::vector<std::string> kToolStatsIndex = {"tool_name", "timestamp", "success",
+                                                  "duration_ms", "session_id"};
+
+TEST_F(SchemaTest, ANewStoreHasTheLatestSchema) {
+  auto db = OpenStore(path_);
+  EXPECT_EQ(UserVersion(*db), kSchemaVersion);
+  EXPECT_EQ(IndexColumns(*db, "tool_calls_name"), kToolStatsIndex);
+}
+
+TEST_F(SchemaTest, AVersionOneStoreIsMigratedKeepingItsRows) {
+  {
+    auto db = OpenStore(path_);
+    // Back to what version 1 had.
+    db->Exec("DROP INDEX tool_calls_name");
+    db->Exec("CREATE INDEX tool_calls_name ON tool_calls(tool_name, timestamp)");
+    db->Exec(
+        "INSERT INTO tool_calls(id, session_id, tool_name, success) VALUES ('t1', 's', 'Bash', 1)");
+    db->Exec("PRAGMA user_version=1");
+  }
+  auto db = OpenStore(path_);
+  EXPECT_EQ(UserVersion(*db), kSchemaVersion);
+  EXPECT_EQ(IndexColumns(*db, "tool_calls_name"), kToolStatsIndex);
+  Stmt q(*db, "SELECT count(*) FROM tool_calls WHERE tool_name='Bash'");
+  ASSERT_TRUE(q.Step());
+  EXPECT_EQ(q.Int(0), 1);
+}
+
+TEST_F(SchemaTest, ANewerStoreIsRefused) {
+  {
+    auto db = OpenStore(path_);
+    db->Exec("PRAGMA user_version=" + std::to_string(kSchemaVersion + 1));
+  }
+  EXPECT_THROW(OpenStore(path_), DbError);
+}
+
+}  // namespace
+}  // namespace cs
