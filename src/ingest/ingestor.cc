@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "ingest/transcript_parser.h"
+#include "store/bulk_load.h"
 
 namespace cs {
 
@@ -216,6 +217,8 @@ IngestStats Ingestor::IngestTree(const std::vector<std::string>& roots,
       files.push_back(std::move(f));
     }
   }
+  // A first import builds the secondary indexes once at the end (store/bulk_load.h).
+  const bool deferred = !files.empty() && DeferIndexes(db_);
   int64_t done = 0;
   for (const auto& f : files) {
     IngestFile(f, stats);
@@ -224,6 +227,7 @@ IngestStats Ingestor::IngestTree(const std::vector<std::string>& roots,
     if (progress) progress({done, int64_t(files.size()), stats.bytes, bytes_total});
   }
   Flush(stats);
+  if (deferred) RestoreIndexes(db_);
   stats.total_bytes = bytes_total;
   return stats;
 }

@@ -2,10 +2,11 @@
 // only, from the stored offset) and applies it through the store's IngestWriter.
 //
 // Contract: owns the writer and uses the write connection it is given from one thread only
-// (the caller's). IngestTree() can be called again at any time (serve's watcher does) and
-// reads only what changed; a file whose inode changed or that shrank below its offset is read
-// again from the start, without double counting (the writer's keys). Offsets are committed in
-// the same transaction as the rows they produced. Errors reading one file are reported in
+// (the caller's). IngestTree() can be called again at any time and reads only what changed
+// (into an empty store it builds the secondary indexes once at the end, store/bulk_load.h);
+// IngestFile() is what serve's watcher calls per changed file. A file whose inode changed or
+// that shrank below its offset is read again from the start, without double counting (the
+// writer's keys). Offsets are committed in the same transaction as the rows they produced. Errors reading one file are reported in
 // IngestStats::failures and never stop the others.
 #pragma once
 #include <cstdint>

@@ -166,6 +166,12 @@ TEST_F(IngestRules, GrowingTruncatedAndHalfWrittenFiles) {
   Ingest();
   EXPECT_EQ(Int("SELECT output_tokens FROM sessions"), 30);
   EXPECT_EQ(Int("SELECT count(*) FROM messages"), 2);
+  // The first import deferred the secondary indexes (store/bulk_load.h); they are all back.
+  EXPECT_EQ(Int("SELECT count(*) FROM sqlite_schema WHERE type='index' AND name IN "
+                "('messages_session', 'messages_time', 'tool_calls_session', 'tool_calls_time', "
+                "'tool_calls_name', 'subagents_started', 'compactions_session')"),
+            7);
+  EXPECT_EQ(Int("SELECT count(*) FROM meta WHERE key='deferred_indexes'"), 0);
 }
 
 TEST_F(IngestRules, MalformedLinesAreSkippedCountedAndReported) {

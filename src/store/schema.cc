@@ -1,5 +1,7 @@
 #include "store/schema.h"
 
+#include "store/bulk_load.h"
+
 #include <filesystem>
 #include <iterator>
 
@@ -269,6 +271,9 @@ std::unique_ptr<Db> OpenStore(const std::string& path) {
     throw DbError("database " + path + " was written by a newer claudescope (schema " +
                   std::to_string(version) + ")");
   }
+  // An import that stopped before re-creating its deferred indexes (bulk_load.h): restore them
+  // first, so the migrations below see the schema they were written against.
+  if (version >= 1) RestoreIndexes(*db);
   for (int v = version; v < kSchemaVersion; ++v) {
     Transaction tx(*db);
     db->Exec(kMigrations[v]);

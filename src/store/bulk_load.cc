@@ -1,0 +1,78 @@
+#include "store/bulk_load.h"
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace cs {
+
+namespace {
+
+constexpr const char* kMetaKey = "deferred_indexes";
+
+}  // namespace
+
+bool DeferIndexes(Db& db) {
+  Transaction tx(db, /*immediate=*/true);
+  {
+    Stmt any(db, "SELECT 1 FROM messages LIMIT 1");
+    if (any.Step()) return false;
+    Stmt pending(db, "SELECT 1 FROM meta WHERE key=?1");
+    pending.Bind(1, std::string_view(kMetaKey));
+    if (pending.Step()) return false;
+  }
+  std::vector<std::string> names;
+  nlohmann::json sql = nlohmann::json::array();
+  {
+    Stmt q(db,
+           "SELECT name, sql FROM sqlite_schema WHERE type='index' AND sql IS NOT NULL AND "
+           "tbl_name IN ('messages', 'tool_calls', 'compactions', 'subagents') ORDER BY name");
+    while (q.Step()) {
+      names.push_back(q.Text(0));
+      sql.push_back(q.Text(1));
+    }
+  }
+  if (names.empty()) return false;
+  {
+    Stmt put(db, "INSERT INTO meta(key, value) VALUES(?1, ?2)");
+    put.Bind(1, std::string_view(kMetaKey)).Bind(2, sql.dump());
+    put.Run();
+  }
+  for (const auto& name : names)
+    db.Exec("DROP INDEX \"" + name + "\"");
+  tx.Commit();
+  return true;
+}
+
+int RestoreIndexes(Db& db) {
+  Transaction tx(db, /*immediate=*/true);
+  std::string stored;
+  {
+    Stmt q(db, "SELECT value FROM meta WHERE key=?1");
+    q.Bind(1, std::string_view(kMetaKey));
+    if (!q.Step()) return 0;
+    stored = q.Text(0);
+  }
+  auto sql = nlohmann::json::parse(stored, nullptr, false);
+  int created = 0;
+  if (sql.is_array()) {
+    for (const auto& s : sql) {
+      if (!s.is_string()) continue;
+      std::string create = s.get<std::string>();
+      // "CREATE INDEX x ..." as sqlite_schema keeps it; tolerate one that already exists.
+      const std::string prefix = "CREATE INDEX ";
+      if (create.compare(0, prefix.size(), prefix) == 0) {
+        create = "CREATE INDEX IF NOT EXISTS " + create.substr(prefix.size());
+      }
+      db.Exec(create);
+      ++created;
+    }
+  }
+  Stmt del(db, "DELETE FROM meta WHERE key=?1");
+  del.Bind(1, std::string_view(kMetaKey));
+  del.Run();
+  tx.Commit();
+  return created;
+}
+
+}  // namespace cs

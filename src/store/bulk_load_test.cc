@@ -1,0 +1,88 @@
+#include "store/bulk_load.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "store/schema.h"
+
+namespace cs {
+namespace {
+
+// name -> CREATE statement of every explicit index.
+std::map<std::string, std::string> Indexes(Db& db) {
+  std::map<std::string, std::string> out;
+  Stmt q(db, "SELECT name, sql FROM sqlite_schema WHERE type='index' AND sql IS NOT NULL");
+  while (q.Step())
+    out[q.Text(0)] = q.Text(1);
+  return out;
+}
+
+bool HasMeta(Db& db) {
+  Stmt q(db, "SELECT 1 FROM meta WHERE key='deferred_indexes'");
+  return q.Step();
+}
+
+class BulkLoadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ =
+        (std::filesystem::temp_directory_path() / ("cs-bulk-" + std::to_string(::getpid()) + ".db"))
+            .string();
+    Remove();
+    db_ = OpenStore(path_);
+    schema_ = Indexes(*db_);
+  }
+  void TearDown() override {
+    db_.reset();
+    Remove();
+  }
+  void Remove() {
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(path_ + suffix);
+  }
+  std::string path_;
+  std::unique_ptr<Db> db_;
+  std::map<std::string, std::string> schema_;
+};
+
+TEST_F(BulkLoadTest, AnEmptyStoreDefersTheIngestIndexesAndGetsThemBackAsTheyWere) {
+  ASSERT_TRUE(schema_.count("messages_session"));
+  ASSERT_TRUE(DeferIndexes(*db_));
+  auto during = Indexes(*db_);
+  EXPECT_FALSE(during.count("messages_session"));
+  EXPECT_FALSE(during.count("messages_time"));
+  EXPECT_FALSE(during.count("tool_calls_name"));
+  EXPECT_TRUE(during.count("sessions_started"));  // not an ingest-table index
+  EXPECT_TRUE(HasMeta(*db_));
+  EXPECT_FALSE(DeferIndexes(*db_));  // already deferred: nothing more to do
+  db_->Exec(
+      "INSERT INTO messages(dedupe_key, id, session_id, type, kind) "
+      "VALUES ('k', 'm', 's', 'user', 'prompt')");
+  EXPECT_EQ(RestoreIndexes(*db_), int(schema_.size() - during.size()));
+  EXPECT_EQ(Indexes(*db_), schema_);
+  EXPECT_FALSE(HasMeta(*db_));
+  EXPECT_EQ(RestoreIndexes(*db_), 0);
+}
+
+TEST_F(BulkLoadTest, AStoreWithMessagesKeepsItsIndexes) {
+  db_->Exec(
+      "INSERT INTO messages(dedupe_key, id, session_id, type, kind) "
+      "VALUES ('k', 'm', 's', 'user', 'prompt')");
+  EXPECT_FALSE(DeferIndexes(*db_));
+  EXPECT_EQ(Indexes(*db_), schema_);
+}
+
+TEST_F(BulkLoadTest, OpeningTheStoreRestoresIndexesAnInterruptedImportLeftOut) {
+  ASSERT_TRUE(DeferIndexes(*db_));
+  db_.reset();  // as if the import had been killed here
+  db_ = OpenStore(path_);
+  EXPECT_EQ(Indexes(*db_), schema_);
+  EXPECT_FALSE(HasMeta(*db_));
+}
+
+}  // namespace
+}  // namespace cs
