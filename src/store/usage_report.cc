@@ -17,7 +17,7 @@ namespace {
 struct Totals {
   int64_t input = 0, output = 0, cache_read = 0, cw5 = 0, cw1h = 0, assistant = 0;
   double cost = 0;
-  std::set<std::string> models;
+  std::set<std::string, std::less<>> models;
 
   void AddRow(Stmt& q, int first) {
     input += q.Int(first);
@@ -90,7 +90,10 @@ ordered_json DailyUsage(Db& db, const UsageReportFilter& f) {
     }
     Totals& t = days[cached_bucket_day];
     t.AddRow(q, 2);
-    if (q.Int(8) > 0) t.models.insert(q.Text(1));
+    if (q.Int(8) > 0) {
+      std::string_view model = q.TextView(1);
+      if (t.models.find(model) == t.models.end()) t.models.emplace(model);
+    }
   }
   ordered_json out;
   out["daily"] = ordered_json::array();
