@@ -21,6 +21,10 @@ struct ImportOptions {
 };
 
 void PrintProgress(const IngestProgress& p, double seconds, bool tty, int64_t* last_line) {
+  if (p.building_indexes) {
+    std::fprintf(stderr, tty ? "\nbuilding indexes..." : "import: building indexes\n");
+    return;
+  }
   double mb = p.bytes_done / 1e6, total = p.bytes_total / 1e6;
   double rate = seconds > 0 ? mb / seconds : 0;
   double eta = rate > 0 ? (total - mb) / rate : 0;

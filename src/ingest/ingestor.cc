@@ -224,10 +224,13 @@ IngestStats Ingestor::IngestTree(const std::vector<std::string>& roots,
     IngestFile(f, stats);
     if (writer_.pending() >= batch_rows_) Flush(stats);
     ++done;
-    if (progress) progress({done, int64_t(files.size()), stats.bytes, bytes_total});
+    if (progress) progress({done, int64_t(files.size()), stats.bytes, bytes_total, false});
   }
   Flush(stats);
-  if (deferred) RestoreIndexes(db_);
+  if (deferred) {
+    if (progress) progress({done, int64_t(files.size()), stats.bytes, bytes_total, true});
+    RestoreIndexes(db_);
+  }
   stats.total_bytes = bytes_total;
   return stats;
 }

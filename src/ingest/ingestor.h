@@ -6,8 +6,8 @@
 // (into an empty store it builds the secondary indexes once at the end, store/bulk_load.h);
 // IngestFile() is what serve's watcher calls per changed file. A file whose inode changed or
 // that shrank below its offset is read again from the start, without double counting (the
-// writer's keys). Offsets are committed in the same transaction as the rows they produced. Errors reading one file are reported in
-// IngestStats::failures and never stop the others.
+// writer's keys). Offsets are committed in the same transaction as the rows they produced. Errors
+// reading one file are reported in IngestStats::failures and never stop the others.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -40,6 +40,8 @@ struct IngestStats {
 
 struct IngestProgress {
   int64_t files_done, files_total, bytes_done, bytes_total;
+  // Set once, after the last file, when a first import builds its deferred indexes.
+  bool building_indexes = false;
 };
 
 class Ingestor {
