@@ -12,23 +12,9 @@
 #include <string>
 #include <string_view>
 
-#include "core/paths.h"
 #include "ingest/hook_client.h"
 
 namespace {
-
-// Same contract as the full program's `hook` command (src/cli/hook.cc): prints nothing on
-// stdout, always exits 0, ignores any further arguments.
-int RunHook() {
-  std::string home = cs::ClaudescopeHome();
-  std::string note;
-  auto outcome =
-      cs::RunHookClient(STDIN_FILENO, cs::HookSocketPath(home), cs::SpoolDir(home), &note);
-  if (outcome == cs::HookOutcome::kDropped || outcome == cs::HookOutcome::kRejected) {
-    std::fprintf(stderr, "claudescope hook: %s\n", note.c_str());
-  }
-  return 0;
-}
 
 std::string CorePath() {
   char self[4096];
@@ -41,7 +27,10 @@ std::string CorePath() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 2 && std::string_view(argv[1]) == "hook") return RunHook();
+  if (argc >= 2 && std::string_view(argv[1]) == "hook") {
+    cs::RunHookCommand(STDIN_FILENO);
+    return 0;
+  }
   std::string core = CorePath();
   ::execv(core.c_str(), argv);
   std::fprintf(stderr, "claudescope: cannot run %s (%s); it is installed beside this program\n",

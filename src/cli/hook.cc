@@ -4,8 +4,6 @@
 // Deliberately light: no config file, no database, nothing but the socket and the spool.
 #include <unistd.h>
 
-#include <cstdio>
-
 #include "cli/common.h"
 #include "ingest/hook_client.h"
 
@@ -17,16 +15,7 @@ void RegisterHook(CLI::App& root, int* exit_code) {
   c->allow_extras();
   c->callback([exit_code] {
     *exit_code = 0;
-    try {
-      Paths p = Paths::Resolve();
-      std::string note;
-      auto outcome = RunHookClient(STDIN_FILENO, p.hook_socket, p.spool_dir, &note);
-      // stderr only: Claude Code shows it in verbose mode and never feeds it to the model.
-      if (outcome == HookOutcome::kDropped || outcome == HookOutcome::kRejected) {
-        std::fprintf(stderr, "claudescope hook: %s\n", note.c_str());
-      }
-    } catch (...) {
-    }
+    RunHookCommand(STDIN_FILENO);
   });
 }
 

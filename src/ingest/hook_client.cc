@@ -11,9 +11,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <nlohmann/json.hpp>
+
+#include "core/paths.h"
 
 namespace cs {
 
@@ -388,6 +391,19 @@ HookOutcome RunHookClient(int in_fd, const std::string& socket_path, const std::
     *note = "unexpected error";
   }
   return HookOutcome::kDropped;
+}
+
+void RunHookCommand(int in_fd) {
+  try {
+    const std::string home = ClaudescopeHome();
+    std::string note;
+    auto outcome = RunHookClient(in_fd, HookSocketPath(home), SpoolDir(home), &note);
+    // stderr only: Claude Code shows it in verbose mode and never feeds it to the model.
+    if (outcome == HookOutcome::kDropped || outcome == HookOutcome::kRejected) {
+      std::fprintf(stderr, "claudescope hook: %s\n", note.c_str());
+    }
+  } catch (...) {
+  }
 }
 
 }  // namespace cs

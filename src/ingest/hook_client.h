@@ -16,7 +16,8 @@
 // Directories are created 0700, files 0600.
 //
 // Contract: free functions, no shared state, safe from any thread. Nothing here throws (all
-// errors are reported through return values); nothing writes to stdout.
+// errors are reported through return values); nothing writes to stdout (RunHookCommand writes
+// its one-line note to stderr).
 #pragma once
 #include <chrono>
 #include <cstddef>
@@ -72,5 +73,11 @@ enum class HookOutcome { kSent, kRejected, kSpooled, kDropped };
 // reason when the event was dropped (invalid input, spool failure). Never throws.
 HookOutcome RunHookClient(int in_fd, const std::string& socket_path, const std::string& spool_dir,
                           std::string* note);
+
+// The `claudescope hook` command, shared by the light launcher (src/main.cc) and the full CLI:
+// RunHookClient on the socket and spool of core/paths.h's ClaudescopeHome(), with the note of a
+// dropped or rejected event on stderr. Prints nothing on stdout and never throws; the caller
+// exits 0 whatever happened (exit code 2 would block the user's action in Claude Code).
+void RunHookCommand(int in_fd);
 
 }  // namespace cs

@@ -96,9 +96,13 @@ void AppContext::ApplyConfig(const Config& next) {
 std::optional<uint64_t> AppContext::StateVersion() {
   std::lock_guard lock(version_mu_);
   try {
-    if (!watch_) watch_ = OpenReader(db_path_);
-    Stmt q(*watch_, "PRAGMA data_version");
+    if (!watch_) {
+      watch_ = OpenReader(db_path_);
+      data_version_query_ = std::make_unique<Stmt>(*watch_, "PRAGMA data_version");
+    }
+    auto& q = *data_version_query_;
     int64_t v = q.Step() ? q.Int(0) : 0;
+    q.Reset();
     uint64_t gen = config_generation_.load();
     if (v != data_version_ || gen != seen_config_generation_) {
       data_version_ = v;
@@ -108,6 +112,7 @@ std::optional<uint64_t> AppContext::StateVersion() {
     return state_version_;
   } catch (const std::exception& e) {
     spdlog::warn("response cache off: {}", e.what());
+    data_version_query_.reset();
     watch_.reset();
     return std::nullopt;
   }

@@ -51,13 +51,14 @@ class AppContext : public ServerContext {
   std::unique_ptr<Db> writer_;
   std::mutex config_mu_;  // guards config_ (a pointer swap; readers keep their snapshot)
   std::shared_ptr<const Config> config_;
-  std::mutex apply_mu_;    // one ApplyConfig at a time, so save order equals swap order
-  std::mutex version_mu_;  // guards the three below
+  std::mutex apply_mu_;  // one ApplyConfig at a time, so save order equals swap order
+  std::atomic<uint64_t> config_generation_{0};  // bumped by ApplyConfig
+  std::mutex version_mu_;                       // guards the five below
   std::unique_ptr<Db> watch_;
+  std::unique_ptr<Stmt> data_version_query_;  // on watch_, prepared once
   int64_t data_version_ = -1;
-  uint64_t state_version_ = 0;
-  std::atomic<uint64_t> config_generation_{0};
   uint64_t seen_config_generation_ = 0;
+  uint64_t state_version_ = 0;
   std::mutex sink_mu_;
   std::shared_ptr<const EventSink> sink_;
 };

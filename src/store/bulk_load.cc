@@ -1,6 +1,7 @@
 #include "store/bulk_load.h"
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,14 @@ namespace {
 
 constexpr const char* kMetaKey = "deferred_indexes";
 
+// The recorded CREATE statements, if any.
+std::optional<std::string> Deferred(Db& db) {
+  Stmt q(db, "SELECT value FROM meta WHERE key=?1");
+  q.Bind(1, std::string_view(kMetaKey));
+  if (!q.Step()) return std::nullopt;
+  return q.Text(0);
+}
+
 }  // namespace
 
 bool DeferIndexes(Db& db) {
@@ -17,10 +26,8 @@ bool DeferIndexes(Db& db) {
   {
     Stmt any(db, "SELECT 1 FROM messages LIMIT 1");
     if (any.Step()) return false;
-    Stmt pending(db, "SELECT 1 FROM meta WHERE key=?1");
-    pending.Bind(1, std::string_view(kMetaKey));
-    if (pending.Step()) return false;
   }
+  if (Deferred(db)) return false;
   std::vector<std::string> names;
   nlohmann::json sql = nlohmann::json::array();
   {
@@ -45,15 +52,13 @@ bool DeferIndexes(Db& db) {
 }
 
 int RestoreIndexes(Db& db) {
+  // OpenStore calls this on every open: look without the write lock first, so that a report
+  // never waits on a long import transaction just to find nothing to do.
+  if (!Deferred(db)) return 0;
   Transaction tx(db, /*immediate=*/true);
-  std::string stored;
-  {
-    Stmt q(db, "SELECT value FROM meta WHERE key=?1");
-    q.Bind(1, std::string_view(kMetaKey));
-    if (!q.Step()) return 0;
-    stored = q.Text(0);
-  }
-  auto sql = nlohmann::json::parse(stored, nullptr, false);
+  auto stored = Deferred(db);  // again under the lock: another process may have restored them
+  if (!stored) return 0;
+  auto sql = nlohmann::json::parse(*stored, nullptr, false);
   int created = 0;
   if (sql.is_array()) {
     for (const auto& s : sql) {

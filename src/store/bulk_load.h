@@ -3,7 +3,8 @@
 // import; creating them once at the end (from sorted data) costs a tenth of that.
 //
 // Contract: DeferIndexes() and RestoreIndexes() take the write connection, outside any
-// transaction, and each runs one transaction of its own. DeferIndexes() does nothing unless the
+// transaction, and each runs one transaction of its own (RestoreIndexes only when something
+// is deferred: it is called on every open). DeferIndexes() does nothing unless the
 // store holds no message yet; it records the CREATE statements in `meta` before dropping the
 // indexes, in the same transaction, so a crash between the two calls loses nothing:
 // OpenStore() calls RestoreIndexes() before anything else touches the schema. The writer's own

@@ -1,9 +1,9 @@
 #include "store/schema.h"
 
-#include "store/bulk_load.h"
-
 #include <filesystem>
 #include <iterator>
+
+#include "store/bulk_load.h"
 
 namespace cs {
 

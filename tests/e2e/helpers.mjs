@@ -26,18 +26,24 @@ export function makeHome({ config } = {}) {
            cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-// Generates a corpus with tests/data/gen_corpus.py in <home.root>/<name> and imports it into
-// home.db. Returns {corpus, truth} (truth: the generator's ground-truth JSON).
-export async function importCorpus(home, { sessions, seed, name = 'corpus' }) {
+// Generates a corpus with tests/data/gen_corpus.py in <home.root>/<name>. Returns
+// {corpus, projects, truth} (projects: the tree to import; truth: the generator's ground truth).
+export function generateCorpus(home, { sessions, seed, name = 'corpus' }) {
   const corpus = path.join(home.root, name);
   const generator = new URL('../data/gen_corpus.py', import.meta.url).pathname;
   execFileSync('python3', [generator, '--out', corpus, '--sessions', String(sessions), '--seed',
                            String(seed), '--truth', path.join(corpus, 'truth.json')], { stdio: 'ignore' });
   const truth = JSON.parse(readFileSync(path.join(corpus, 'truth.json'), 'utf8'));
-  const imp = await runCli(['import', '--path', path.join(corpus, 'projects'), '--db', home.db],
+  return { corpus, projects: path.join(corpus, 'projects'), truth };
+}
+
+// generateCorpus, then `claudescope import` of it into home.db (throws when the import fails).
+export async function importCorpus(home, options) {
+  const generated = generateCorpus(home, options);
+  const imp = await runCli(['import', '--path', generated.projects, '--db', home.db],
                            { home, timeoutMs: 120000 });
   if (imp.code !== 0) throw new Error(`import failed: ${imp.stderr}`);
-  return { corpus, truth };
+  return generated;
 }
 
 // A sanitizer build (scripts/test --sanitize) reports memory errors, leaks and undefined

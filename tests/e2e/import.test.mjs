@@ -2,11 +2,9 @@
 // build of a first import, the summary, and a second import that reads nothing again.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { makeHome, runCli } from './helpers.mjs';
+import { generateCorpus, makeHome, runCli } from './helpers.mjs';
 
 describe('claudescope import', () => {
   let home;
@@ -15,12 +13,7 @@ describe('claudescope import', () => {
 
   before(() => {
     home = makeHome();
-    const corpus = path.join(home.root, 'corpus');
-    const generator = new URL('../data/gen_corpus.py', import.meta.url).pathname;
-    execFileSync('python3', [generator, '--out', corpus, '--sessions', '12', '--seed', '3',
-                             '--truth', path.join(corpus, 'truth.json')], { stdio: 'ignore' });
-    truth = JSON.parse(readFileSync(path.join(corpus, 'truth.json'), 'utf8'));
-    projects = path.join(corpus, 'projects');
+    ({ projects, truth } = generateCorpus(home, { sessions: 12, seed: 3 }));
   });
   after(() => home?.cleanup());
 

@@ -9,18 +9,15 @@
 // there is no Chromium to drive. Screenshots go to build/screenshots/<page>.png.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-import { BIN, makeHome, runCli, startServer } from './helpers.mjs';
+import { BIN, importCorpus, makeHome, startServer } from './helpers.mjs';
 import { CHROMIUM, launch, newPage, settled, shot } from './ui_browser.mjs';
 import { PAGES, mainText } from './ui_pages.mjs';
 import { LOAD_BUDGET_BYTES, measureOverviewLoad } from './ui_load.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const noChromium = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (set CHROMIUM_PATH): the dashboard suite needs a browser`;
 
 /** The block the overview cards show (same rule as web/pages/overview.js). */
@@ -76,12 +73,7 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
   before(async () => {
     assert.ok(existsSync(BIN), `no server binary at ${BIN} (set CLAUDESCOPE_BIN)`);
     home = makeHome();
-    const corpus = path.join(home.root, 'corpus');
-    const truthFile = path.join(home.root, 'truth.json');
-    execFileSync('python3', [path.resolve(here, '../data/gen_corpus.py'), '--out', corpus, '--sessions', '30', '--seed', '5', '--truth', truthFile], { stdio: 'ignore' });
-    truth = JSON.parse(readFileSync(truthFile, 'utf8'));
-    const imp = await runCli(['import', '--path', path.join(corpus, 'projects'), '--db', home.db], { home, timeoutMs: 120000 });
-    assert.equal(imp.code, 0, `claudescope import failed: ${imp.stderr.slice(0, 500)}`);
+    ({ truth } = await importCorpus(home, { sessions: 30, seed: 5 }));
 
     const dir = path.join(home.home, '.claude', 'projects', '-tmp-ui-live-project');
     mkdirSync(dir, { recursive: true });
