@@ -2,6 +2,8 @@
 // as opposed to an internal fault. Thrown by query code and parameter parsing; the HTTP
 // router answers it as {"error": message, "field": field} with `status`, the CLI prints it.
 #pragma once
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -23,5 +25,10 @@ class RequestError : public std::runtime_error {
   int status_;
   std::string field_;
 };
+
+// "<what>: <strerror(errno)>", for a system call that just failed.
+inline std::string ErrnoText(const std::string& what) {
+  return what + ": " + std::strerror(errno);
+}
 
 }  // namespace cs

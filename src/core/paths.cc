@@ -1,6 +1,10 @@
 #include "core/paths.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 namespace cs {
 
@@ -20,6 +24,18 @@ std::string HookSocketPath(const std::string& home) {
 
 std::string SpoolDir(const std::string& home) {
   return home + "/spool";
+}
+
+bool MakeDirs(const std::string& dir, std::string* error) {
+  for (size_t pos = 1; pos <= dir.size(); ++pos) {
+    if (pos != dir.size() && dir[pos] != '/') continue;
+    std::string cur = dir.substr(0, pos);
+    if (::mkdir(cur.c_str(), 0700) != 0 && errno != EEXIST) {
+      *error = "cannot create " + cur + ": " + std::strerror(errno);
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace cs

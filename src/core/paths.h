@@ -16,4 +16,8 @@ std::string ClaudescopeHome();
 std::string HookSocketPath(const std::string& home);
 std::string SpoolDir(const std::string& home);
 
+// Creates the missing directories of `dir` with mode 0700 (existing ones keep theirs). On
+// failure returns false with "cannot create <dir>: <reason>" in *error.
+bool MakeDirs(const std::string& dir, std::string* error);
+
 }  // namespace cs

@@ -192,8 +192,4 @@ std::optional<int64_t> ParseRangeBound(std::string_view s, const TimeZone& tz, b
   return is_end ? *t + 1 : *t;  // an instant as end bound is inclusive
 }
 
-int64_t NowMs() {
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 }  // namespace cs

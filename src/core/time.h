@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/clock.h"  // NowMs, for the files that take the time with the calendar
+
 namespace date {
 class time_zone;
 }
@@ -57,7 +59,5 @@ class TimeZone {
 // A `from`/`to` query value: "YYYY-MM-DD" (a day in `tz`; as an end bound it is inclusive, i.e.
 // the end of that day) or RFC 3339. Returns epoch ms: for an end bound, the exclusive limit.
 std::optional<int64_t> ParseRangeBound(std::string_view s, const TimeZone& tz, bool is_end);
-
-int64_t NowMs();
 
 }  // namespace cs

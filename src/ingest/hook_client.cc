@@ -16,6 +16,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "core/clock.h"
 #include "core/paths.h"
 
 namespace cs {
@@ -125,29 +126,6 @@ class TopLevelSax : public nlohmann::json_sax<nlohmann::json> {
   bool Value() { return depth_ > 0; }  // a bare scalar at the top is not an event
   size_t depth_ = 0;
 };
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-bool MakeDirs(const std::string& path, std::string* error) {
-  std::string cur;
-  size_t pos = 0;
-  while (pos <= path.size()) {
-    size_t next = path.find('/', pos);
-    if (next == std::string::npos) next = path.size();
-    cur = path.substr(0, next);
-    pos = next + 1;
-    if (cur.empty()) continue;
-    if (::mkdir(cur.c_str(), 0700) != 0 && errno != EEXIST) {
-      *error = "cannot create " + cur + ": " + std::strerror(errno);
-      return false;
-    }
-  }
-  return true;
-}
 
 bool WriteAll(int fd, const char* p, size_t n) {
   while (n > 0) {

@@ -15,34 +15,15 @@
 #include <cstring>
 #include <fstream>
 
+#include "core/clock.h"
+#include "core/errors.h"
+#include "core/paths.h"
+
 namespace cs {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string Errno(const std::string& what) {
-  return what + ": " + std::strerror(errno);
-}
-
-// Creates the missing directories of `dir` with 0700; existing ones keep their mode.
-bool MakeDirs(const std::string& dir, std::string* error) {
-  for (size_t pos = 1; pos <= dir.size(); ++pos) {
-    if (pos != dir.size() && dir[pos] != '/') continue;
-    std::string cur = dir.substr(0, pos);
-    if (::mkdir(cur.c_str(), 0700) != 0 && errno != EEXIST) {
-      *error = Errno("cannot create " + cur);
-      return false;
-    }
-  }
-  return true;
-}
 
 bool FillAddr(const std::string& path, sockaddr_un* addr, std::string* error) {
   *addr = {};
@@ -84,7 +65,7 @@ bool HookReceiver::Start(std::string* error) {
   const std::string lock_path = socket_path_ + ".lock";
   lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (lock_fd_ < 0) {
-    *error = Errno("cannot open " + lock_path);
+    *error = ErrnoText("cannot open " + lock_path);
     return false;
   }
   if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
@@ -110,23 +91,23 @@ bool HookReceiver::Start(std::string* error) {
     if (probe >= 0) ::close(probe);
     if (live) return fail("another server is already listening on " + socket_path_);
     if (::unlink(socket_path_.c_str()) != 0 && errno != ENOENT)
-      return fail(Errno("cannot remove stale socket " + socket_path_));
+      return fail(ErrnoText("cannot remove stale socket " + socket_path_));
   }
   listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (listen_fd_ < 0) return fail(Errno("socket"));
+  if (listen_fd_ < 0) return fail(ErrnoText("socket"));
   if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
-    return fail(Errno("cannot bind " + socket_path_));
+    return fail(ErrnoText("cannot bind " + socket_path_));
   bound_ = true;
   // The parent directory is 0700 already; this closes the socket itself too.
   if (::chmod(socket_path_.c_str(), 0600) != 0 || ::listen(listen_fd_, 256) != 0) {
-    std::string msg = Errno("cannot listen on " + socket_path_);
+    std::string msg = ErrnoText("cannot listen on " + socket_path_);
     ::unlink(socket_path_.c_str());
     bound_ = false;
     return fail(msg);
   }
   wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wake_fd_ < 0) {
-    std::string msg = Errno("eventfd");
+    std::string msg = ErrnoText("eventfd");
     ::unlink(socket_path_.c_str());
     bound_ = false;
     return fail(msg);
@@ -270,7 +251,7 @@ bool DeliverFile(const std::string& path, const HookEventCallback& callback,
                  SpoolReplayStats* stats) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    stats->errors.push_back(Errno("cannot read " + path));
+    stats->errors.push_back(ErrnoText("cannot read " + path));
     return false;
   }
   std::string raw, line, error;
@@ -298,7 +279,7 @@ SpoolReplayStats ReplaySpool(const std::string& spool_dir, const HookEventCallba
   SpoolReplayStats stats;
   DIR* d = ::opendir(spool_dir.c_str());
   if (!d) {
-    if (errno != ENOENT) stats.errors.push_back(Errno("cannot open " + spool_dir));
+    if (errno != ENOENT) stats.errors.push_back(ErrnoText("cannot open " + spool_dir));
     return stats;
   }
   std::vector<std::string> names;
@@ -331,7 +312,7 @@ SpoolReplayStats ReplaySpool(const std::string& spool_dir, const HookEventCallba
       }
       int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
       if (fd < 0) {
-        if (errno != ENOENT) stats.errors.push_back(Errno("cannot open " + path));
+        if (errno != ENOENT) stats.errors.push_back(ErrnoText("cannot open " + path));
         continue;
       }
       int lr;
@@ -343,14 +324,14 @@ SpoolReplayStats ReplaySpool(const std::string& spool_dir, const HookEventCallba
       int rr = ::rename(path.c_str(), replaying.c_str());
       ::close(fd);
       if (rr != 0) {
-        stats.errors.push_back(Errno("cannot rename " + path));
+        stats.errors.push_back(ErrnoText("cannot rename " + path));
         continue;
       }
     }
     ++stats.files;
     if (!DeliverFile(replaying, callback, &stats)) continue;
     if (::unlink(replaying.c_str()) != 0)
-      stats.errors.push_back(Errno("cannot remove " + replaying));
+      stats.errors.push_back(ErrnoText("cannot remove " + replaying));
   }
   return stats;
 }

@@ -21,18 +21,13 @@ namespace {
 
 constexpr size_t kReadChunk = 1 << 20;
 
-bool EndsWith(const std::string& s, const char* suffix) {
-  size_t n = std::strlen(suffix);
-  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
-}
-
 }  // namespace
 
 bool ClassifyTranscript(const std::string& root, const std::string& path, TranscriptFile* out) {
   fs::path p(path);
   std::string name = p.filename().string();
-  bool meta = EndsWith(name, ".meta.json");
-  if (!meta && (!EndsWith(name, ".jsonl") || name == "journal.jsonl")) return false;
+  bool meta = name.ends_with(".meta.json");
+  if (!meta && (!name.ends_with(".jsonl") || name == "journal.jsonl")) return false;
   std::error_code ec;
   fs::path rel = fs::relative(p, root, ec);
   if (ec) rel = p;

@@ -10,20 +10,15 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/errors.h"
+#include "core/paths.h"
+
 namespace cs {
 
 namespace fs = std::filesystem;
 using nlohmann::ordered_json;
 
 namespace {
-
-std::string Errno(const std::string& what) {
-  return what + ": " + std::strerror(errno);
-}
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
 
 std::string Trim(std::string_view s) {
   size_t b = s.find_first_not_of(" \t");
@@ -51,7 +46,7 @@ std::string Unquote(const std::string& s) {
 }
 
 bool IsClaudescopeCommand(const std::string& command) {
-  if (!EndsWith(command, " hook")) return false;
+  if (!command.ends_with(" hook")) return false;
   std::string exe = Unquote(Trim(std::string_view(command).substr(0, command.size() - 5)));
   if (exe.empty()) return false;
   auto slash = exe.rfind('/');
@@ -71,7 +66,7 @@ bool IsClaudescopeUrl(const std::string& url) {
     host = host.substr(0, colon);
   }
   return (host == "127.0.0.1" || host == "localhost" || host == "[::1]") &&
-         EndsWith(path, "/api/hooks");
+         path.ends_with("/api/hooks");
 }
 
 bool ReadFile(const std::string& path, std::string* out, bool* exists, mode_t* mode,
@@ -82,7 +77,7 @@ bool ReadFile(const std::string& path, std::string* out, bool* exists, mode_t* m
       *exists = false;
       return true;
     }
-    *error = Errno("cannot read " + path);
+    *error = ErrnoText("cannot read " + path);
     return false;
   }
   *exists = true;
@@ -93,7 +88,7 @@ bool ReadFile(const std::string& path, std::string* out, bool* exists, mode_t* m
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      *error = Errno("cannot read " + path);
+      *error = ErrnoText("cannot read " + path);
       ::close(fd);
       return false;
     }
@@ -137,13 +132,13 @@ bool WriteBackup(const std::string& path, const std::string& bytes, mode_t mode,
     int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0777);
     if (fd < 0) {
       if (errno == EEXIST) continue;
-      *error = Errno("cannot create backup " + name);
+      *error = ErrnoText("cannot create backup " + name);
       return false;
     }
     bool ok = WriteAllAndSync(fd, bytes);
     ::close(fd);
     if (!ok) {
-      *error = Errno("cannot write backup " + name);
+      *error = ErrnoText("cannot write backup " + name);
       ::unlink(name.c_str());
       return false;
     }
@@ -159,14 +154,14 @@ bool WriteAtomically(const std::string& path, const std::string& bytes, mode_t m
   std::string tmpl = path + ".claudescope-tmp-XXXXXX";
   int fd = ::mkstemp(tmpl.data());
   if (fd < 0) {
-    *error = Errno("cannot create a temporary file next to " + path);
+    *error = ErrnoText("cannot create a temporary file next to " + path);
     return false;
   }
   bool ok = ::fchmod(fd, mode & 07777) == 0 && WriteAllAndSync(fd, bytes);
-  if (!ok) *error = Errno("cannot write " + tmpl);
+  if (!ok) *error = ErrnoText("cannot write " + tmpl);
   ::close(fd);
   if (ok && ::rename(tmpl.c_str(), path.c_str()) != 0) {
-    *error = Errno("cannot replace " + path);
+    *error = ErrnoText("cannot replace " + path);
     ok = false;
   }
   if (!ok) {
@@ -179,18 +174,6 @@ bool WriteAtomically(const std::string& path, const std::string& bytes, mode_t m
   if (dfd >= 0) {
     ::fsync(dfd);
     ::close(dfd);
-  }
-  return true;
-}
-
-bool MakeDirs(const std::string& dir, std::string* error) {
-  for (size_t pos = 1; pos <= dir.size(); ++pos) {
-    if (pos != dir.size() && dir[pos] != '/') continue;
-    std::string cur = dir.substr(0, pos);
-    if (::mkdir(cur.c_str(), 0700) != 0 && errno != EEXIST) {
-      *error = Errno("cannot create " + cur);
-      return false;
-    }
   }
   return true;
 }

@@ -21,7 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int64_t kT0 = 1790000000000;
+using test::kT0;
 const char* const kNasty =
     "<script>alert(\"x\")</script>, \"quoted\"\nnew line \xC3\xA9t\xC3\xA9 \xE2\x9C\x93";
 

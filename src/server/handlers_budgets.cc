@@ -8,13 +8,6 @@ namespace cs {
 
 namespace {
 
-Response Ok(const nlohmann::ordered_json& j, int status = 200) {
-  Response r;
-  r.status = status;
-  r.body = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-  return r;
-}
-
 nlohmann::json BodyOf(const Request& req) {
   auto body = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) throw RequestError::BadParam("body", "the body must be valid JSON");

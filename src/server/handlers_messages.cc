@@ -9,12 +9,6 @@ namespace cs {
 
 namespace {
 
-Response Ok(const nlohmann::ordered_json& j) {
-  Response r;
-  r.body = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-  return r;
-}
-
 ListPage PageOf(const Request& req, bool has_session) {
   ListPage page;
   page.limit = ParseLimit(req);

@@ -9,12 +9,6 @@ namespace cs {
 
 namespace {
 
-Response Ok(const nlohmann::ordered_json& j) {
-  Response r;
-  r.body = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-  return r;
-}
-
 SessionClock ClockOf(const Config& config) {
   return SessionClock{NowMs(), int64_t(config.active_window_minutes) * 60 * 1000};
 }

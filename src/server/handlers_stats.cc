@@ -12,12 +12,6 @@ namespace {
 
 using nlohmann::ordered_json;
 
-Response Ok(const ordered_json& j) {
-  Response r;
-  r.body = j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
-  return r;
-}
-
 int64_t ActiveWindowMs(const Config& config) {
   return int64_t(config.active_window_minutes) * 60 * 1000;
 }

@@ -68,6 +68,15 @@ struct Response {
   }
 };
 
+// A 200 (or `status`) answer with an ordered_json body: keys keep the order the handler built
+// them in, as documented in docs/api.md.
+inline Response Ok(const nlohmann::ordered_json& j, int status = 200) {
+  Response r;
+  r.status = status;
+  r.body = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  return r;
+}
+
 // What handlers may use. Implemented by the server; thread-safe.
 class ServerContext {
  public:

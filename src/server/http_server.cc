@@ -62,11 +62,13 @@ bool IsWebSocketUpgrade(const Request& req) {
   return req.method == "GET" && LowerAscii(req.Header("upgrade")) == "websocket";
 }
 
-class Session;
-
 }  // namespace
 
 namespace detail {
+// In `detail`, not the anonymous namespace: HttpServerImpl holds sessions, and a named type may
+// not depend on an internal one (GCC's -Wsubobject-linkage, enforced in unity builds).
+class Session;
+
 struct HttpServerImpl {
   HttpServerOptions opt;
   const Router& router;
@@ -106,7 +108,7 @@ struct HttpServerImpl {
 };
 }  // namespace detail
 
-namespace {
+namespace detail {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -400,7 +402,7 @@ class Session : public std::enable_shared_from_this<Session> {
   char scratch_[4096];
 };
 
-}  // namespace
+}  // namespace detail
 
 void detail::HttpServerImpl::DoAccept() {
   acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {

@@ -13,24 +13,14 @@
 
 #include "server/http_util.h"
 #include "server/router.h"
+#include "server/test_context.h"
 
 namespace cs {
 namespace {
 
 using namespace std::chrono_literals;
 
-class NullContext : public ServerContext {
- public:
-  std::shared_ptr<Db> Reader() override { return nullptr; }
-  void Write(const std::function<void(Db&)>&) override {}
-  std::shared_ptr<const Config> config() override { return nullptr; }
-  void ApplyConfig(const Config&) override {}
-  const std::string& db_path() const override { return path_; }
-  void Publish(const nlohmann::json&) override {}
-
- private:
-  std::string path_;
-};
+using test::NullContext;
 
 int Connect(uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);

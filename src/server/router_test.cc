@@ -2,21 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "server/test_context.h"
+
 namespace cs {
 namespace {
 
-class NullContext : public ServerContext {
- public:
-  std::shared_ptr<Db> Reader() override { return nullptr; }
-  void Write(const std::function<void(Db&)>&) override {}
-  std::shared_ptr<const Config> config() override { return nullptr; }
-  void ApplyConfig(const Config&) override {}
-  const std::string& db_path() const override { return path_; }
-  void Publish(const nlohmann::json&) override {}
-
- private:
-  std::string path_;
-};
+using test::NullContext;
 
 Response Call(const Router& r, std::string method, std::string path) {
   NullContext ctx;

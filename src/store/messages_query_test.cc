@@ -11,7 +11,7 @@
 namespace cs {
 namespace {
 
-constexpr int64_t kT0 = 1790000000000;
+using test::kT0;
 
 class MessagesTest : public ::testing::Test {
  protected:

@@ -12,7 +12,7 @@
 namespace cs {
 namespace {
 
-constexpr int64_t kT0 = 1790000000000;
+using test::kT0;
 
 TEST(BuildFtsMatch, QuotesEveryWordAndPhrase) {
   EXPECT_EQ(BuildFtsMatch("hello world"), R"("hello" "world")");

@@ -12,7 +12,7 @@
 namespace cs {
 namespace {
 
-constexpr int64_t kT0 = 1790000000000;
+using test::kT0;
 constexpr int64_t kMin = 60 * 1000;
 
 class SessionsTest : public ::testing::Test {

@@ -14,6 +14,9 @@
 
 namespace cs::test {
 
+// The seed data's epoch (ms, a whole second), shared by every test that seeds rows.
+inline constexpr int64_t kT0 = 1790000000000;
+
 struct SeedSession {
   std::string id;
   std::string project_path = "/work/alpha";
