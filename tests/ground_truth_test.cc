@@ -6,6 +6,7 @@
 
 #include "config/config.h"
 #include "ingest/ingestor.h"
+#include "store/prompt_rollup.h"
 #include "store/schema.h"
 #include "store/usage_report.h"
 #include "test_support.h"
@@ -183,6 +184,8 @@ std::string Digest(Db& db) {
       "tool_errors, input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, "
       "cache_write_1h_tokens, round(cost_usd, 9) FROM usage_rollup "
       "WHERE messages != 0 OR tool_calls != 0 OR tool_errors != 0 ORDER BY 1, 2, 3",
+      "SELECT session_id, bucket, category, project_path, prompts, round(cost_usd, 9) FROM "
+      "prompt_rollup ORDER BY 1, 2, 3",
       "SELECT path, offset, lines, skipped FROM files ORDER BY path",
       "SELECT path, offset, reason FROM ingest_errors ORDER BY path, offset",
       "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'session OR token'",
@@ -221,6 +224,40 @@ TEST_P(GroundTruth, EveryFigureMatches) {
   auto stats = again.IngestTree({dir / "projects"});
   EXPECT_EQ(stats.lines, 0);
   EXPECT_EQ(Digest(*imported.db), before);
+}
+
+// prompt_rollup as the writer keeps it, session by session, during an import into a store that
+// already holds data (a first import rebuilds it at the end instead): equal to a rebuild from
+// the messages, and counting every human prompt of both trees.
+TEST(PromptRollup, KeptSessionBySessionEqualsARebuild) {
+  TempDir dir;
+  json first = test::Generate(dir / "a", "--sessions 15 --seed 31");
+  json second = test::Generate(dir / "b", "--sessions 15 --seed 32 --era v21 --malformed");
+  auto imported = ImportTree(dir / "a/projects", dir / "cs.db");
+  static const Config cfg = Config::Defaults();
+  Ingestor more(*imported.db, &cfg.prices);
+  more.IngestTree({dir / "b/projects"});
+
+  const std::string rows =
+      "SELECT session_id, bucket, category, project_path, prompts, round(cost_usd, 9) FROM "
+      "prompt_rollup ORDER BY 1, 2, 3";
+  auto dump = [&] {
+    std::string out;
+    Stmt q(*imported.db, rows);
+    while (q.Step()) {
+      for (int i = 0; i < 6; ++i)
+        out += q.Text(i) + (i < 5 ? "|" : "\n");
+    }
+    return out;
+  };
+  std::string kept = dump();
+  RebuildPromptRollup(*imported.db);
+  EXPECT_EQ(kept, dump());
+  Stmt n(*imported.db, "SELECT sum(prompts), sum(cost_usd) > 0 FROM prompt_rollup");
+  ASSERT_TRUE(n.Step());
+  EXPECT_EQ(n.Int(0), first["totals"]["user_prompts"].get<int64_t>() +
+                          second["totals"]["user_prompts"].get<int64_t>());
+  EXPECT_EQ(n.Int(1), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(

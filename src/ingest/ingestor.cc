@@ -214,6 +214,7 @@ IngestStats Ingestor::IngestTree(const std::vector<std::string>& roots,
   }
   // A first import builds the secondary indexes once at the end (store/bulk_load.h).
   const bool deferred = !files.empty() && DeferIndexes(db_);
+  writer_.set_bulk_load(deferred);
   int64_t done = 0;
   for (const auto& f : files) {
     IngestFile(f, stats);
@@ -225,6 +226,7 @@ IngestStats Ingestor::IngestTree(const std::vector<std::string>& roots,
   if (deferred) {
     if (progress) progress({done, int64_t(files.size()), stats.bytes, bytes_total, true});
     RestoreIndexes(db_);
+    writer_.set_bulk_load(false);
   }
   stats.total_bytes = bytes_total;
   return stats;

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "store/prompt_rollup.h"
+
 namespace cs {
 
 namespace {
@@ -73,6 +75,10 @@ int RestoreIndexes(Db& db) {
       ++created;
     }
   }
+  // The writer left prompt_rollup to this point (ingest_writer.h, set_bulk_load). Before
+  // schema 3 the table does not exist yet: its migration fills it.
+  Stmt has_rollup(db, "SELECT 1 FROM sqlite_schema WHERE type='table' AND name='prompt_rollup'");
+  if (has_rollup.Step()) RebuildPromptRollup(db);
   Stmt del(db, "DELETE FROM meta WHERE key=?1");
   del.Bind(1, std::string_view(kMetaKey));
   del.Run();

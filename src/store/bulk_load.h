@@ -8,8 +8,9 @@
 // store holds no message yet; it records the CREATE statements in `meta` before dropping the
 // indexes, in the same transaction, so a crash between the two calls loses nothing:
 // OpenStore() calls RestoreIndexes() before anything else touches the schema. The writer's own
-// lookups use primary keys and unique constraints only, which are never deferred. Throws
-// DbError.
+// lookups use primary keys and unique constraints only, which are never deferred. The writer
+// also leaves prompt_rollup (prompt_rollup.h) to RestoreIndexes(), which rebuilds it from the
+// messages in the same transaction as the indexes. Throws DbError.
 #pragma once
 #include "store/db.h"
 

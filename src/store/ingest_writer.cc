@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/time.h"
+#include "store/prompt_rollup.h"
 #include "store/schema.h"
 
 namespace cs {
@@ -17,10 +18,7 @@ constexpr int64_t kNoTime = std::numeric_limits<int64_t>::min();
 constexpr size_t kMaxStoredText = 64 * 1024;
 
 int64_t BucketOf(int64_t ts) {
-  if (ts == kNoTime) return 0;
-  int64_t b = ts / kRollupBucketMs;
-  if (ts < 0 && ts % kRollupBucketMs) --b;
-  return b * kRollupBucketMs;
+  return ts == kNoTime ? 0 : RollupBucketOf(ts);
 }
 
 // Cuts to at most `max_chars` Unicode characters on a UTF-8 boundary.
@@ -264,6 +262,7 @@ void IngestWriter::Begin() {
   if (tx_open_) return;
   db_.Exec("BEGIN IMMEDIATE");
   tx_open_ = true;
+  prompt_dirty_.clear();
   fts_mark_ = st_->max_rowid.Step() ? st_->max_rowid.Int(0) : 0;
   st_->max_rowid.Reset();
   pending_ = 0;
@@ -518,6 +517,7 @@ void IngestWriter::ApplyAssistant(const TranscriptRecord& r, const FileContext& 
     q.Run();
     int64_t rowid = db_.LastInsertRowid();
     ++s.messages;
+    prompt_dirty_.insert(s.id);
     const std::string model = r.kind == "api_error" ? "" : r.model;
     RollupDelta& roll = Rollup(ts, s.id, model, s.project);
     ++roll.messages;
@@ -589,6 +589,7 @@ void IngestWriter::ApplyAssistant(const TranscriptRecord& r, const FileContext& 
     }
     q.Run();
     SessionDelta& owner = m.session == s.id ? s : Session(m.session, r);
+    prompt_dirty_.insert(owner.id);
     owner.usage.input_tokens += usage.input_tokens - m.usage.input_tokens;
     owner.usage.output_tokens += usage.output_tokens - m.usage.output_tokens;
     owner.usage.cache_read_tokens += usage.cache_read_tokens - m.usage.cache_read_tokens;
@@ -713,6 +714,7 @@ void IngestWriter::ApplyUser(const TranscriptRecord& r, const FileContext& ctx, 
   ++roll.messages;
   if (AgentDelta* a = Agent(s.id, agent, ts)) ++a->messages;
   if (r.kind == "prompt" && !sidechain) {
+    prompt_dirty_.insert(s.id);
     ++s.prompts;
     ++roll.prompts;
     int64_t at = ts == kNoTime ? std::numeric_limits<int64_t>::max() : ts;
@@ -896,6 +898,10 @@ std::vector<std::string> IngestWriter::Commit() {
   std::vector<std::string> touched;
   if (!tx_open_) return touched;
   Flush();
+  if (!bulk_load_) {
+    RebuildPromptRollup(db_, std::vector<std::string>(prompt_dirty_.begin(), prompt_dirty_.end()));
+  }
+  prompt_dirty_.clear();
   db_.Exec("COMMIT");
   tx_open_ = false;
   touched.reserve(sessions_.size());

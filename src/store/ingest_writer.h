@@ -57,6 +57,9 @@ class IngestWriter {
   int64_t pending() const { return pending_; }
 
   void set_prices(const PriceBook* prices) { prices_ = prices; }
+  // During a bulk load (store/bulk_load.h) the sessions' prompt_rollup rows are left for
+  // RestoreIndexes() to rebuild at once: their per-session rebuild needs the deferred indexes.
+  void set_bulk_load(bool on) { bulk_load_ = on; }
 
  private:
   struct Statements;
@@ -91,6 +94,9 @@ class IngestWriter {
   std::unordered_map<std::string, RollupDelta> rollups_;
   std::unordered_map<std::string, AgentDelta> agents_;
   std::unordered_map<std::string, MessageState> messages_;  // this transaction's assistants
+  // Sessions whose prompts or answer costs changed in this transaction (prompt_rollup.h).
+  std::unordered_set<std::string> prompt_dirty_;
+  bool bulk_load_ = false;
   // Project path of every session seen by this writer (sessions never change project).
   std::unordered_map<std::string, std::string> projects_;
 };

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "store/prompt_rollup.h"
 #include "store/schema.h"
 
 namespace cs {
@@ -55,6 +56,7 @@ UPDATE usage_rollup SET cost_usd = coalesce((SELECT sum(cost_usd) FROM messages 
   AND m.timestamp >= usage_rollup.bucket AND m.timestamp < usage_rollup.bucket + 900000), 0)
 WHERE model != '';
 )SQL");
+    RebuildPromptRollup(db);
   }
   tx.Commit();
   return changed;

@@ -4,15 +4,22 @@
 #include <iterator>
 
 #include "store/bulk_load.h"
+#include "store/prompt_rollup.h"
 
 namespace cs {
 
 namespace {
 
-// Migration N brings the schema from version N-1 to N. Never edit a shipped migration: add one.
-const char* const kMigrations[] = {
+// Migration N brings the schema from version N-1 to N: its SQL, then (when set) a step that
+// fills what SQL alone cannot, in the same transaction. Never edit a shipped migration: add one.
+struct Migration {
+  const char* sql;
+  void (*fill)(Db&) = nullptr;
+};
+
+const Migration kMigrations[] = {
     // 1: the initial schema.
-    R"SQL(
+    {R"SQL(
 CREATE TABLE sessions (
   id TEXT PRIMARY KEY,
   project_path TEXT NOT NULL DEFAULT '',
@@ -230,12 +237,25 @@ CREATE TABLE commits (
 CREATE INDEX commits_session ON commits(session_id, committed_at);
 
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-)SQL",
+)SQL"},
     // 2: per-tool statistics read the index alone, not the wide rows (previews, inputs).
-    R"SQL(
+    {R"SQL(
 DROP INDEX tool_calls_name;
 CREATE INDEX tool_calls_name ON tool_calls(tool_name, timestamp, success, duration_ms, session_id);
+)SQL"},
+    // 3: prompt categories summed by the writer (store/prompt_rollup.h), filled from messages.
+    {R"SQL(
+CREATE TABLE prompt_rollup (
+  session_id TEXT NOT NULL,
+  bucket INTEGER NOT NULL,
+  category INTEGER NOT NULL,
+  project_path TEXT NOT NULL,
+  prompts INTEGER NOT NULL DEFAULT 0,
+  cost_usd REAL NOT NULL DEFAULT 0,
+  PRIMARY KEY (session_id, bucket, category)
+) WITHOUT ROWID;
 )SQL",
+     [](Db& db) { RebuildPromptRollup(db); }},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
@@ -276,7 +296,8 @@ std::unique_ptr<Db> OpenStore(const std::string& path) {
   if (version >= 1) RestoreIndexes(*db);
   for (int v = version; v < kSchemaVersion; ++v) {
     Transaction tx(*db);
-    db->Exec(kMigrations[v]);
+    db->Exec(kMigrations[v].sql);
+    if (kMigrations[v].fill) kMigrations[v].fill(*db);
     db->Exec("PRAGMA user_version=" + std::to_string(v + 1));
     tx.Commit();
   }

@@ -14,6 +14,8 @@
 //   compactions    one row per compact_boundary line
 //   usage_rollup   per (15-minute bucket, session, model) sums, kept by the ingestor so that
 //                  period totals never scan messages (model '' holds non-assistant counts)
+//   prompt_rollup  per (session, 15-minute bucket, prompt category) prompt counts and the cost
+//                  of their answers (store/prompt_rollup.h)
 //   files          per-file ingest state (path, inode, size, offset) committed with its rows
 //   ingest_errors  skipped lines (path, byte offset, reason)
 //   session_tags, hook_events, budgets, budget_alerts, commits
@@ -25,8 +27,15 @@
 
 namespace cs {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 inline constexpr int64_t kRollupBucketMs = 15 * 60 * 1000;
+
+// The start of the rollup bucket holding `ts` (floor, also for times before 1970).
+inline int64_t RollupBucketOf(int64_t ts) {
+  int64_t b = ts / kRollupBucketMs;
+  if (ts < 0 && ts % kRollupBucketMs) --b;
+  return b * kRollupBucketMs;
+}
 
 std::unique_ptr<Db> OpenStore(const std::string& path);
 std::unique_ptr<Db> OpenReader(const std::string& path);

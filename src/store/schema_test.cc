@@ -55,8 +55,14 @@ TEST_F(SchemaTest, AVersionOneStoreIsMigratedKeepingItsRows) {
     // Back to what version 1 had.
     db->Exec("DROP INDEX tool_calls_name");
     db->Exec("CREATE INDEX tool_calls_name ON tool_calls(tool_name, timestamp)");
+    db->Exec("DROP TABLE prompt_rollup");
     db->Exec(
         "INSERT INTO tool_calls(id, session_id, tool_name, success) VALUES ('t1', 's', 'Bash', 1)");
+    db->Exec("INSERT INTO sessions(id, project_path, project_name) VALUES ('s', '/w/p', 'p')");
+    db->Exec(
+        "INSERT INTO messages(dedupe_key, id, session_id, type, kind, content_text, timestamp, "
+        "cost_usd) VALUES ('u1', 'u1', 's', 'user', 'prompt', 'please fix it', 1790000000000, 0), "
+        "('a1', 'a1', 's', 'assistant', 'response', '', 1790000060000, 0.5)");
     db->Exec("PRAGMA user_version=1");
   }
   auto db = OpenStore(path_);
@@ -65,6 +71,15 @@ TEST_F(SchemaTest, AVersionOneStoreIsMigratedKeepingItsRows) {
   Stmt q(*db, "SELECT count(*) FROM tool_calls WHERE tool_name='Bash'");
   ASSERT_TRUE(q.Step());
   EXPECT_EQ(q.Int(0), 1);
+  // Version 3 fills prompt_rollup from the messages already stored.
+  Stmt p(*db, "SELECT session_id, category, project_path, prompts, cost_usd FROM prompt_rollup");
+  ASSERT_TRUE(p.Step());
+  EXPECT_EQ(p.Text(0), "s");
+  EXPECT_EQ(p.Int(1), 0);  // bug_fix
+  EXPECT_EQ(p.Text(2), "/w/p");
+  EXPECT_EQ(p.Int(3), 1);
+  EXPECT_DOUBLE_EQ(p.Real(4), 0.5);
+  EXPECT_FALSE(p.Step());
 }
 
 TEST_F(SchemaTest, ANewerStoreIsRefused) {

@@ -1,11 +1,11 @@
-// /api/stats/prompt-patterns: human prompts by category (whole-word keywords) and by day.
+// /api/stats/prompt-patterns: human prompts by category (whole-word keywords) and by day, from
+// the writer's prompt_rollup.
 #include <algorithm>
-#include <array>
-#include <cctype>
 #include <cmath>
 #include <map>
 #include <unordered_map>
 
+#include "store/prompt_rollup.h"
 #include "store/stats_internal.h"
 #include "store/stats_query.h"
 
@@ -14,116 +14,44 @@ namespace cs {
 using nlohmann::ordered_json;
 using namespace stats;
 
-namespace {
-
-struct Category {
-  const char* name;
-  std::vector<std::string_view> keywords;
-};
-
-// The table documented in stats_query.h; the first category with a matching word wins.
-const std::vector<Category>& Categories() {
-  static const std::vector<Category> table = {
-      {"bug_fix",
-       {"fix", "fixes", "fixed", "fixing", "bug", "bugs", "error", "errors", "failing", "fails",
-        "fail", "failed", "broken", "crash", "crashes", "crashing", "regression"}},
-      {"testing", {"test", "tests", "testing", "spec", "specs", "coverage", "unittest"}},
-      {"refactor",
-       {"refactor", "refactoring", "rename", "clean", "cleanup", "simplify", "duplication",
-        "restructure"}},
-      {"docs", {"readme", "docs", "doc", "documentation", "document", "comments", "changelog"}},
-      {"review", {"review", "security", "audit", "vulnerability"}},
-      {"devops",
-       {"docker", "compose", "deploy", "deployment", "ci", "pipeline", "kubernetes", "terraform"}},
-      {"feature", {"add", "implement", "create", "build", "new", "support", "introduce"}},
-      {"explain", {"explain", "why", "how", "what", "understand"}},
-  };
-  return table;
-}
-
-constexpr const char* kOther = "other";
-
-// Index into Categories(), or Categories().size() for "other".
-std::size_t CategoryIndex(std::string_view text) {
-  const auto& table = Categories();
-  std::size_t best = table.size();
-  std::string word;
-  auto consider = [&] {
-    if (word.empty()) return;
-    for (std::size_t c = 0; c < best; ++c) {
-      for (auto k : table[c].keywords) {
-        if (k == word) {
-          best = c;
-          break;
-        }
-      }
-    }
-    word.clear();
-  };
-  for (char ch : text) {
-    unsigned char u = static_cast<unsigned char>(ch);
-    if (u < 0x80 && std::isalnum(u)) {
-      word.push_back(char(std::tolower(u)));
-    } else {
-      consider();
-      if (best == 0) break;
-    }
-  }
-  consider();
-  return best;
-}
-
-}  // namespace
-
 std::string PromptCategory(std::string_view text) {
-  std::size_t i = CategoryIndex(text);
-  return i < Categories().size() ? Categories()[i].name : kOther;
+  std::size_t i = PromptCategoryIndex(text);
+  const auto& names = PromptCategoryNames();
+  return i < names.size() ? names[i] : "other";
 }
 
 ordered_json PromptPatterns(Db& db, const QueryFilter& f) {
   Transaction snapshot(db, /*immediate=*/false);
   auto paths = ResolveProject(db, f.project);
-  const auto& table = Categories();
-  const std::size_t n_cat = table.size() + 1;
+  const auto& names = PromptCategoryNames();
+  const std::size_t n_cat = names.size() + 1;
+  // Summed by the writer (prompt_rollup.h): a few rows per session instead of every message.
   SqlConditions where;
-  where.Add(
-      "m.type = 'assistant' OR (m.type = 'user' AND m.kind = 'prompt' AND m.is_sidechain = 0)");
-  AddSessionScope(where, f, paths, "m", "timestamp");
-  Stmt q(db,
-         "SELECT m.session_id, m.timestamp, m.type = 'user', CASE WHEN m.type = 'user' THEN "
-         "m.content_text END, m.cost_usd FROM messages m" +
-             where.Where() + " ORDER BY m.session_id, m.timestamp, m.rowid");
+  if (f.from_ms) where.Add("bucket >= ?", {*f.from_ms});
+  if (f.to_ms) where.Add("bucket < ?", {*f.to_ms});
+  if (paths) where.Add("project_path IN (SELECT value FROM json_each(?))", {JsonList(*paths)});
+  Stmt q(db, "SELECT bucket, category, prompts, cost_usd FROM prompt_rollup" + where.Where());
   where.Bind(q);
 
   std::vector<int64_t> counts(n_cat, 0);
   std::vector<double> costs(n_cat, 0);
   std::map<int64_t, std::vector<int64_t>> by_day;
   DayMapper mapper(f.tz);
-  std::string session;
-  std::optional<std::size_t> current;  // category of the session's latest prompt
   int64_t prompts = 0;
   while (q.Step()) {
-    std::string_view sid = q.TextView(0);
-    if (sid != session) {
-      session = std::string(sid);
-      current.reset();
-    }
-    if (q.Int(2) != 0) {
-      std::size_t c = CategoryIndex(q.IsNull(3) ? std::string_view() : q.TextView(3));
-      ++counts[c];
-      ++prompts;
-      current = c;
-      if (!q.IsNull(1)) {
-        auto& day = by_day[mapper.DayOf(q.Int(1))];
-        if (day.empty()) day.assign(n_cat, 0);
-        ++day[c];
-      }
-    } else if (current) {
-      costs[*current] += q.Real(4);
+    const std::size_t c = std::min(std::size_t(std::max<int64_t>(q.Int(1), 0)), n_cat - 1);
+    const int64_t n = q.Int(2);
+    counts[c] += n;
+    prompts += n;
+    costs[c] += q.Real(3);
+    if (n > 0 && q.Int(0) != kNoPromptBucket) {
+      auto& day = by_day[mapper.DayOf(q.Int(0))];
+      if (day.empty()) day.assign(n_cat, 0);
+      day[c] += n;
     }
   }
 
-  auto name_of = [&](std::size_t i) { return i < table.size() ? table[i].name : kOther; };
+  auto name_of = [&](std::size_t i) { return i < names.size() ? names[i] : "other"; };
   std::vector<std::size_t> order(n_cat);
   for (std::size_t i = 0; i < n_cat; ++i)
     order[i] = i;

@@ -108,7 +108,7 @@ nlohmann::ordered_json TokenEfficiency(Db& db, const QueryFilter& f, const Price
 // GET /api/stats/prompt-patterns: {categories:[{name, count, percentage, avg_cost_usd}],
 // trends:[{date, counts:{<category>: n}}]}. Only human prompts (type 'user', kind 'prompt',
 // not sidechain) in range. Each prompt gets exactly one category: the first of the table in
-// PromptCategory (stats_insights.cc) with a keyword that occurs as a whole word
+// PromptCategory (prompt_rollup.cc) with a keyword that occurs as a whole word
 // (case-insensitive, words are runs of ASCII letters and digits), else "other".
 //   bug_fix   fix fixes fixed fixing bug bugs error errors failing fails fail failed broken
 //             crash crashes crashing regression
@@ -122,7 +122,8 @@ nlohmann::ordered_json TokenEfficiency(Db& db, const QueryFilter& f, const Price
 // categories: every category of the table (and "other"), by count desc then table order;
 // percentage = 100 x count / prompts (rounded to 2 decimals). avg_cost_usd: the average cost
 // of the assistant messages (main chain and subagents) that follow a prompt in its session up
-// to the next human prompt, counted over the messages in range.
+// to the next human prompt; with a range, the prompts and the answers in range (an answer in
+// range may answer a prompt before it). Read from prompt_rollup (prompt_rollup.h).
 // trends: one row per day (in f.tz) from the first to the last day with a prompt (at most the
 // last kMaxStatsDays of them), zero-filled; counts hold every category.
 nlohmann::ordered_json PromptPatterns(Db& db, const QueryFilter& f);

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/errors.h"
+#include "store/prompt_rollup.h"
 #include "store/stats_test_seed.h"
 
 namespace cs {
@@ -340,6 +341,7 @@ TEST(StatsPrompts, CountsAverageCostAndTrends) {
              .cost = 1.0});
   s.Message(
       {.id = "p3", .session_id = "b", .text = "fix it", .timestamp = At("2026-10-03T11:00:00Z")});
+  RebuildPromptRollup(s.db());  // seeded rows bypass the writer, which keeps the rollup
   auto j = PromptPatterns(s.db(), Utc());
   ASSERT_EQ(j["categories"].size(), 9u);
   EXPECT_EQ(j["categories"][0]["name"], "bug_fix");

@@ -1,6 +1,6 @@
 // Loading, error and empty states, and useApi: the one way pages fetch, so that a page is never
 // blank: it shows a spinner, the server's error sentence (with Retry), or an explicit empty note.
-import { html, useEffect, useState, useCallback, useRef } from '../html.js';
+import { html, useEffect, useLayoutEffect, useState, useCallback, useRef } from '../html.js';
 import { api, apiUrl } from '../api.js';
 
 export function Loading({ label = 'Loading…' }) {
@@ -31,10 +31,13 @@ export function useApi(path, params) {
   const [tick, setTick] = useState(0);
   const mounted = useRef(true);
   useEffect(() => () => { mounted.current = false; }, []);
-  useEffect(() => {
+  // A layout effect, not a plain one: the request leaves as soon as the component is in the DOM,
+  // instead of after the browser has laid out and painted the whole page (~0.4 s on a first
+  // load of the overview on a slow machine).
+  useLayoutEffect(() => {
     if (!url) { setState({ data: null, error: null, loading: false, url }); return undefined; }
     const ctl = new AbortController();
-    setState((s) => ({ data: s.url === url ? s.data : null, error: null, loading: true, url }));
+    setState((s) => (s.url === url && s.loading && !s.error ? s : { data: s.url === url ? s.data : null, error: null, loading: true, url }));
     api(url, { signal: ctl.signal })
       .then((data) => { if (!ctl.signal.aborted) setState({ data, error: null, loading: false, url }); })
       .catch((error) => {

@@ -1,0 +1,159 @@
+#include "store/prompt_rollup.h"
+
+#include <cctype>
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "store/schema.h"
+
+namespace cs {
+
+namespace {
+
+struct Category {
+  const char* name;
+  std::vector<std::string_view> keywords;
+};
+
+// The table documented in stats_query.h; the first category with a matching word wins.
+const std::vector<Category>& Categories() {
+  static const std::vector<Category> table = {
+      {"bug_fix",
+       {"fix", "fixes", "fixed", "fixing", "bug", "bugs", "error", "errors", "failing", "fails",
+        "fail", "failed", "broken", "crash", "crashes", "crashing", "regression"}},
+      {"testing", {"test", "tests", "testing", "spec", "specs", "coverage", "unittest"}},
+      {"refactor",
+       {"refactor", "refactoring", "rename", "clean", "cleanup", "simplify", "duplication",
+        "restructure"}},
+      {"docs", {"readme", "docs", "doc", "documentation", "document", "comments", "changelog"}},
+      {"review", {"review", "security", "audit", "vulnerability"}},
+      {"devops",
+       {"docker", "compose", "deploy", "deployment", "ci", "pipeline", "kubernetes", "terraform"}},
+      {"feature", {"add", "implement", "create", "build", "new", "support", "introduce"}},
+      {"explain", {"explain", "why", "how", "what", "understand"}},
+  };
+  return table;
+}
+
+// One session's rows, keyed by (bucket, category).
+using SessionRows = std::map<std::pair<int64_t, int64_t>, std::pair<int64_t, double>>;
+
+// Walks rows of (session_id, timestamp, is_prompt, prompt text, cost) in session and time order
+// and writes each session's sums.
+class Walker {
+ public:
+  explicit Walker(Db& db)
+      : insert_(db,
+                "INSERT INTO prompt_rollup(session_id, bucket, category, project_path, prompts, "
+                "cost_usd) VALUES(?1, ?2, ?3, coalesce((SELECT project_path FROM sessions WHERE "
+                "id = ?1), ''), ?4, ?5)") {}
+
+  void Row(const Stmt& q) {
+    std::string_view sid = q.TextView(0);
+    if (sid != session_) {
+      Finish();
+      session_ = std::string(sid);
+    }
+    const int64_t bucket = q.IsNull(1) ? kNoPromptBucket : RollupBucketOf(q.Int(1));
+    if (q.Int(2) != 0) {
+      current_ = int64_t(PromptCategoryIndex(q.IsNull(3) ? std::string_view() : q.TextView(3)));
+      ++rows_[{bucket, *current_}].first;
+    } else if (current_) {
+      rows_[{bucket, *current_}].second += q.Real(4);
+    }
+  }
+
+  void Finish() {
+    for (const auto& [key, sums] : rows_) {
+      insert_.Bind(1, session_)
+          .Bind(2, key.first)
+          .Bind(3, key.second)
+          .Bind(4, sums.first)
+          .Bind(5, sums.second);
+      insert_.Run();
+    }
+    rows_.clear();
+    current_.reset();
+  }
+
+ private:
+  Stmt insert_;
+  std::string session_;
+  std::optional<int64_t> current_;  // category of the session's latest prompt
+  SessionRows rows_;
+};
+
+// The messages the walk reads, without ORDER BY and WHERE's session condition.
+constexpr const char* kWalkSelect =
+    "SELECT session_id, timestamp, type = 'user', CASE WHEN type = 'user' THEN content_text END, "
+    "cost_usd FROM messages WHERE (type = 'assistant' OR (type = 'user' AND kind = 'prompt' AND "
+    "is_sidechain = 0))";
+
+}  // namespace
+
+const std::vector<const char*>& PromptCategoryNames() {
+  static const std::vector<const char*> names = [] {
+    std::vector<const char*> n;
+    for (const auto& c : Categories())
+      n.push_back(c.name);
+    return n;
+  }();
+  return names;
+}
+
+std::size_t PromptCategoryIndex(std::string_view text) {
+  const auto& table = Categories();
+  std::size_t best = table.size();
+  std::string word;
+  auto consider = [&] {
+    if (word.empty()) return;
+    for (std::size_t c = 0; c < best; ++c) {
+      for (auto k : table[c].keywords) {
+        if (k == word) {
+          best = c;
+          break;
+        }
+      }
+    }
+    word.clear();
+  };
+  for (char ch : text) {
+    unsigned char u = static_cast<unsigned char>(ch);
+    if (u < 0x80 && std::isalnum(u)) {
+      word.push_back(char(std::tolower(u)));
+    } else {
+      consider();
+      if (best == 0) break;
+    }
+  }
+  consider();
+  return best;
+}
+
+void RebuildPromptRollup(Db& db) {
+  db.Exec("DELETE FROM prompt_rollup");
+  Walker walk(db);
+  Stmt q(db, std::string(kWalkSelect) + " ORDER BY session_id, timestamp, rowid");
+  while (q.Step())
+    walk.Row(q);
+  walk.Finish();
+}
+
+void RebuildPromptRollup(Db& db, const std::vector<std::string>& session_ids) {
+  if (session_ids.empty()) return;
+  Stmt del(db, "DELETE FROM prompt_rollup WHERE session_id = ?1");
+  Stmt q(db, std::string(kWalkSelect) + " AND session_id = ?1 ORDER BY timestamp, rowid");
+  Walker walk(db);
+  for (const auto& id : session_ids) {
+    del.Bind(1, id);
+    del.Run();
+    q.Bind(1, id);
+    while (q.Step())
+      walk.Row(q);
+    q.Reset();
+    walk.Finish();
+  }
+}
+
+}  // namespace cs
