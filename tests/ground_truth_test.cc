@@ -184,8 +184,8 @@ std::string Digest(Db& db) {
       "tool_errors, input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, "
       "cache_write_1h_tokens, round(cost_usd, 9) FROM usage_rollup "
       "WHERE messages != 0 OR tool_calls != 0 OR tool_errors != 0 ORDER BY 1, 2, 3",
-      "SELECT session_id, bucket, category, project_path, prompts, round(cost_usd, 9) FROM "
-      "prompt_rollup ORDER BY 1, 2, 3",
+      ("SELECT session_id, bucket, category, project_path, prompts, round(cost_usd, 9) "
+       "FROM prompt_rollup ORDER BY 1, 2, 3"),
       "SELECT path, offset, lines, skipped FROM files ORDER BY path",
       "SELECT path, offset, reason FROM ingest_errors ORDER BY path, offset",
       "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'session OR token'",

@@ -127,8 +127,11 @@ test('appended lines reach the API and the WebSocket; restarts count everything 
     await hook(home, { hook_event_name: 'SessionEnd', session_id: sid, reason: 'prompt_input_exit' });
 
     srv = await startServer({ home });
-    await waitFor(async () => (await api(srv, '/api/stats?from=2026-01-01&to=2027-12-31&tz=UTC'))
-      .filtered.sessions === truth.totals.sessions, 15000, 'every session after the restart');
+    // Every session appears with its first batch, before its last lines are in: wait for both.
+    await waitFor(async () => {
+      const s = (await api(srv, '/api/stats?from=2026-01-01&to=2027-12-31&tz=UTC')).filtered;
+      return s.sessions === truth.totals.sessions && s.output_tokens === truth.totals.output_tokens;
+    }, 15000, 'every session and every line after the restart');
     const stats = await api(srv, '/api/stats?from=2026-01-01&to=2027-12-31&tz=UTC');
     assert.equal(stats.filtered.output_tokens, truth.totals.output_tokens);
     assert.ok(Math.abs(stats.filtered.cost_usd - truth.totals.cost_usd) < 1e-5);
