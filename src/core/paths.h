@@ -1,6 +1,7 @@
 // Where claudescope keeps its data: $CLAUDESCOPE_HOME, else $HOME/.claudescope. Shared by the
 // full binary (config/config.h's Paths) and the light `claudescope hook` path in src/main.cc,
-// which must not load anything heavier than libc. Pure functions of the environment.
+// which must not load anything heavier than libc. The path functions are pure functions of the
+// environment; MakeDirs creates such directories (thread-safe, no state of its own).
 #pragma once
 #include <string>
 
