@@ -44,10 +44,10 @@ using SessionRows = std::map<std::pair<int64_t, int64_t>, std::pair<int64_t, dou
 class Walker {
  public:
   explicit Walker(Db& db)
-      : insert_(db,
+      : project_(db, "SELECT project_path FROM sessions WHERE id = ?1"),
+        insert_(db,
                 "INSERT INTO prompt_rollup(session_id, bucket, category, project_path, prompts, "
-                "cost_usd) VALUES(?1, ?2, ?3, coalesce((SELECT project_path FROM sessions WHERE "
-                "id = ?1), ''), ?4, ?5)") {}
+                "cost_usd) VALUES(?1, ?2, ?3, ?4, ?5, ?6)") {}
 
   void Row(const Stmt& q) {
     std::string_view sid = q.TextView(0);
@@ -65,20 +65,25 @@ class Walker {
   }
 
   void Finish() {
+    current_.reset();
+    if (rows_.empty()) return;
+    project_.Bind(1, session_);
+    const std::string project = project_.Step() ? project_.Text(0) : std::string();
+    project_.Reset();
     for (const auto& [key, sums] : rows_) {
       insert_.Bind(1, session_)
           .Bind(2, key.first)
           .Bind(3, key.second)
-          .Bind(4, sums.first)
-          .Bind(5, sums.second);
+          .Bind(4, project)
+          .Bind(5, sums.first)
+          .Bind(6, sums.second);
       insert_.Run();
     }
     rows_.clear();
-    current_.reset();
   }
 
  private:
-  Stmt insert_;
+  Stmt project_, insert_;
   std::string session_;
   std::optional<int64_t> current_;  // category of the session's latest prompt
   SessionRows rows_;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <unordered_map>
 
 #include "store/prompt_rollup.h"
 #include "store/stats_internal.h"
