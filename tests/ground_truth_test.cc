@@ -6,6 +6,7 @@
 
 #include "config/config.h"
 #include "ingest/ingestor.h"
+#include "store/model_rollup.h"
 #include "store/prompt_rollup.h"
 #include "store/schema.h"
 #include "store/usage_report.h"
@@ -186,6 +187,9 @@ std::string Digest(Db& db) {
       "WHERE messages != 0 OR tool_calls != 0 OR tool_errors != 0 ORDER BY 1, 2, 3",
       ("SELECT session_id, bucket, category, project_path, prompts, round(cost_usd, 9) "
        "FROM prompt_rollup ORDER BY 1, 2, 3"),
+      ("SELECT bucket, model, project_path, assistant_messages, input_tokens, output_tokens, "
+       "cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, round(cost_usd, 9) "
+       "FROM model_rollup WHERE assistant_messages != 0 ORDER BY 1, 2, 3"),
       "SELECT path, offset, lines, skipped FROM files ORDER BY path",
       "SELECT path, offset, reason FROM ingest_errors ORDER BY path, offset",
       "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'session OR token'",
@@ -258,6 +262,36 @@ TEST(PromptRollup, KeptSessionBySessionEqualsARebuild) {
   EXPECT_EQ(n.Int(0), first["totals"]["user_prompts"].get<int64_t>() +
                           second["totals"]["user_prompts"].get<int64_t>());
   EXPECT_EQ(n.Int(1), 1);
+}
+
+// model_rollup as the writer keeps it, batch by batch, across a first import and a second one
+// into the same store: equal to summing usage_rollup over sessions.
+TEST(ModelRollup, KeptBatchByBatchEqualsARebuild) {
+  TempDir dir;
+  test::Generate(dir / "a", "--sessions 15 --seed 33");
+  test::Generate(dir / "b", "--sessions 15 --seed 34 --era v21 --malformed");
+  auto imported = ImportTree(dir / "a/projects", dir / "cs.db");
+  static const Config cfg = Config::Defaults();
+  Ingestor more(*imported.db, &cfg.prices);
+  more.set_batch_rows(50);  // many transactions, so that keys meet across batches
+  more.IngestTree({dir / "b/projects"});
+
+  auto dump = [&] {
+    std::string out;
+    Stmt q(*imported.db,
+           "SELECT bucket, model, project_path, assistant_messages, input_tokens, output_tokens, "
+           "cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, round(cost_usd, 9) "
+           "FROM model_rollup ORDER BY 1, 2, 3");
+    while (q.Step()) {
+      for (int i = 0; i < 10; ++i)
+        out += q.Text(i) + (i < 9 ? "|" : "\n");
+    }
+    return out;
+  };
+  std::string kept = dump();
+  EXPECT_NE(kept, "");
+  RebuildModelRollup(*imported.db);
+  EXPECT_EQ(kept, dump());
 }
 
 INSTANTIATE_TEST_SUITE_P(

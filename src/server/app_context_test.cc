@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "server/router.h"
+#include "store/model_rollup.h"
 #include "store/schema.h"
 
 namespace cs {
@@ -133,6 +134,7 @@ TEST_F(AppContextTest, MetaEndpoints) {
         "assistant_messages) VALUES (0, 's1', 'claude-z', '/p/b', 1, 1), "
         "(0, 's1', 'claude-a', '/p/b', 1, 1), (0, 's2', 'claude-z', '/p/a', 1, 1), "
         "(0, 's2', '', '/p/a', 3, 0)");
+    RebuildModelRollup(db);
     db.Exec("INSERT INTO session_tags VALUES ('s1','x'), ('s2','x'), ('s1','a'), ('s3','b')");
     db.Exec(
         "INSERT INTO files(path, inode, size, offset, skipped, updated_at) VALUES "

@@ -40,11 +40,11 @@ Response Projects(const Request&, ServerContext& ctx) {
 
 Response Models(const Request&, ServerContext& ctx) {
   auto db = ctx.Reader();
-  // The rollup counts each counted response once under its model (API errors under ""), so
-  // this equals counting the response rows without scanning them. Summed here rather than with
-  // GROUP BY, which sorted every rollup row first (60 -> 20 ms on a 1 GB store); std::map's
-  // order is SQLite's binary order.
-  Stmt st(*db, "SELECT model, assistant_messages FROM usage_rollup WHERE model != ''");
+  // The rollup counts each counted response once under its model (API errors are not in it),
+  // so this equals counting the response rows without scanning them. Summed here rather than
+  // with GROUP BY, which sorted every rollup row first; std::map's order is SQLite's binary
+  // order.
+  Stmt st(*db, "SELECT model, assistant_messages FROM model_rollup");
   std::map<std::string, int64_t, std::less<>> sums;
   while (st.Step()) {
     std::string_view model = st.TextView(0);

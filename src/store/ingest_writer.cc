@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/time.h"
+#include "store/model_rollup.h"
 #include "store/prompt_rollup.h"
 #include "store/schema.h"
 
@@ -165,6 +166,7 @@ ON CONFLICT(bucket, session_id, model) DO UPDATE SET
   cache_write_5m_tokens=cache_write_5m_tokens+excluded.cache_write_5m_tokens,
   cache_write_1h_tokens=cache_write_1h_tokens+excluded.cache_write_1h_tokens,
   cost_usd=cost_usd+excluded.cost_usd)SQL"),
+        model_rollup(db, kModelRollupUpsert),
         agent_totals(db, R"SQL(
 INSERT INTO subagents(session_id, id, started_at, ended_at, message_count, tool_call_count,
   input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd)
@@ -195,8 +197,8 @@ ON CONFLICT(path) DO UPDATE SET inode=excluded.inode, size=excluded.size, offset
 
   Stmt find_session, insert_session, set_project, update_session, find_message, insert_message,
       update_usage, update_text, fts_insert, fts_index_new, max_rowid, fts_delete, insert_tool,
-      set_result, insert_result, link_agent, agent_meta, insert_compaction, rollup, agent_totals,
-      insert_error, file_state, reset_file_skips, count_skipped;
+      set_result, insert_result, link_agent, agent_meta, insert_compaction, rollup, model_rollup,
+      agent_totals, insert_error, file_state, reset_file_skips, count_skipped;
 };
 
 struct IngestWriter::SessionDelta {
@@ -873,6 +875,44 @@ void IngestWriter::Flush() {
         .Bind(13, r.cw5)
         .Bind(14, r.cw1h)
         .Bind(15, r.cost);
+    q.Run();
+  }
+  // model_rollup.h: the same deltas summed over sessions.
+  std::unordered_map<std::string, size_t> by_model;  // bucket, model, project -> model_deltas
+  std::vector<RollupDelta> model_deltas;
+  for (auto& [key, r] : rollups_) {
+    if (r.model.empty()) continue;
+    std::string k = std::to_string(r.bucket);
+    k.push_back('\x1f');
+    k += r.model;
+    k.push_back('\x1f');
+    k += r.project;
+    auto [it, inserted] = by_model.try_emplace(std::move(k), model_deltas.size());
+    if (inserted) {
+      model_deltas.push_back(r);
+      continue;
+    }
+    RollupDelta& m = model_deltas[it->second];
+    m.assistant += r.assistant;
+    m.input += r.input;
+    m.output += r.output;
+    m.cache_read += r.cache_read;
+    m.cw5 += r.cw5;
+    m.cw1h += r.cw1h;
+    m.cost += r.cost;
+  }
+  for (const auto& m : model_deltas) {
+    auto& q = st_->model_rollup;
+    q.Bind(1, m.bucket)
+        .Bind(2, m.model)
+        .Bind(3, m.project)
+        .Bind(4, m.assistant)
+        .Bind(5, m.input)
+        .Bind(6, m.output)
+        .Bind(7, m.cache_read)
+        .Bind(8, m.cw5)
+        .Bind(9, m.cw1h)
+        .Bind(10, m.cost);
     q.Run();
   }
   for (auto& [key, a] : agents_) {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "store/model_rollup.h"
 #include "store/prompt_rollup.h"
 #include "store/schema.h"
 
@@ -56,6 +57,7 @@ UPDATE usage_rollup SET cost_usd = coalesce((SELECT sum(cost_usd) FROM messages 
   AND m.timestamp >= usage_rollup.bucket AND m.timestamp < usage_rollup.bucket + 900000), 0)
 WHERE model != '';
 )SQL");
+    RebuildModelRollup(db);
     RebuildPromptRollup(db);
   }
   tx.Commit();

@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "store/bulk_load.h"
+#include "store/model_rollup.h"
 #include "store/prompt_rollup.h"
 
 namespace cs {
@@ -256,6 +257,24 @@ CREATE TABLE prompt_rollup (
 ) WITHOUT ROWID;
 )SQL",
      [](Db& db) { RebuildPromptRollup(db); }},
+    // 4: usage_rollup without the session, for reports that never look at one
+    // (store/model_rollup.h), filled from usage_rollup.
+    {R"SQL(
+CREATE TABLE model_rollup (
+  bucket INTEGER NOT NULL,
+  model TEXT NOT NULL,
+  project_path TEXT NOT NULL,
+  assistant_messages INTEGER NOT NULL DEFAULT 0,
+  input_tokens INTEGER NOT NULL DEFAULT 0,
+  output_tokens INTEGER NOT NULL DEFAULT 0,
+  cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+  cache_write_5m_tokens INTEGER NOT NULL DEFAULT 0,
+  cache_write_1h_tokens INTEGER NOT NULL DEFAULT 0,
+  cost_usd REAL NOT NULL DEFAULT 0,
+  PRIMARY KEY (bucket, model, project_path)
+) WITHOUT ROWID;
+)SQL",
+     [](Db& db) { RebuildModelRollup(db); }},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");

@@ -14,6 +14,8 @@
 //   compactions    one row per compact_boundary line
 //   usage_rollup   per (15-minute bucket, session, model) sums, kept by the ingestor so that
 //                  period totals never scan messages (model '' holds non-assistant counts)
+//   model_rollup   usage_rollup summed over sessions: per (bucket, model, project) assistant
+//                  usage, for reports that never look at a session (store/model_rollup.h)
 //   prompt_rollup  per (session, 15-minute bucket, prompt category) prompt counts and the cost
 //                  of their answers (store/prompt_rollup.h)
 //   files          per-file ingest state (path, inode, size, offset) committed with its rows
@@ -27,7 +29,7 @@
 
 namespace cs {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 inline constexpr int64_t kRollupBucketMs = 15 * 60 * 1000;
 
 // The start of the rollup bucket holding `ts` (floor, also for times before 1970).

@@ -56,6 +56,11 @@ TEST_F(SchemaTest, AVersionOneStoreIsMigratedKeepingItsRows) {
     db->Exec("DROP INDEX tool_calls_name");
     db->Exec("CREATE INDEX tool_calls_name ON tool_calls(tool_name, timestamp)");
     db->Exec("DROP TABLE prompt_rollup");
+    db->Exec("DROP TABLE model_rollup");
+    db->Exec(
+        "INSERT INTO usage_rollup(bucket, session_id, model, project_path, assistant_messages, "
+        "input_tokens, cost_usd) VALUES (900000, 's', 'claude-x', '/w/p', 1, 10, 0.25), "
+        "(900000, 't', 'claude-x', '/w/p', 2, 5, 0.5), (900000, 's', '', '/w/p', 0, 0, 0)");
     db->Exec(
         "INSERT INTO tool_calls(id, session_id, tool_name, success) VALUES ('t1', 's', 'Bash', 1)");
     db->Exec("INSERT INTO sessions(id, project_path, project_name) VALUES ('s', '/w/p', 'p')");
@@ -80,6 +85,18 @@ TEST_F(SchemaTest, AVersionOneStoreIsMigratedKeepingItsRows) {
   EXPECT_EQ(p.Int(3), 1);
   EXPECT_DOUBLE_EQ(p.Real(4), 0.5);
   EXPECT_FALSE(p.Step());
+  // Version 4 sums usage_rollup over sessions into model_rollup, leaving out model ''.
+  Stmt m(*db,
+         "SELECT bucket, model, project_path, assistant_messages, input_tokens, cost_usd "
+         "FROM model_rollup");
+  ASSERT_TRUE(m.Step());
+  EXPECT_EQ(m.Int(0), 900000);
+  EXPECT_EQ(m.Text(1), "claude-x");
+  EXPECT_EQ(m.Text(2), "/w/p");
+  EXPECT_EQ(m.Int(3), 3);
+  EXPECT_EQ(m.Int(4), 15);
+  EXPECT_DOUBLE_EQ(m.Real(5), 0.75);
+  EXPECT_FALSE(m.Step());
 }
 
 TEST_F(SchemaTest, ANewerStoreIsRefused) {

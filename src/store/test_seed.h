@@ -109,6 +109,13 @@ VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7))SQL");
            "assistant_messages) VALUES(?1, ?2, ?3, '', ?4)");
     q.Bind(1, bucket).Bind(2, session_id).Bind(3, model).Bind(4, assistant_messages);
     q.Run();
+    if (model.empty()) return;
+    Stmt m(*db_,
+           "INSERT INTO model_rollup(bucket, model, project_path, assistant_messages) "
+           "VALUES(?1, ?2, '', ?3) ON CONFLICT DO UPDATE SET "
+           "assistant_messages = assistant_messages + excluded.assistant_messages");
+    m.Bind(1, bucket).Bind(2, model).Bind(3, assistant_messages);
+    m.Run();
   }
 
   void Exec(const std::string& sql) { db_->Exec(sql); }

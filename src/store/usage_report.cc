@@ -73,9 +73,10 @@ ordered_json DailyUsage(Db& db, const UsageReportFilter& f) {
   // of the range, which costs more than the whole scan.
   Stmt q(db, std::string("SELECT bucket, model, input_tokens, output_tokens, cache_read_tokens, "
                          "cache_write_5m_tokens, cache_write_1h_tokens, cost_usd, "
-                         "assistant_messages FROM usage_rollup "
-                         "WHERE model != '' AND bucket >= ?1 AND bucket < ?2 AND ") +
-                 kProjectCond + " ORDER BY bucket");
+                         "assistant_messages FROM model_rollup "
+                         "WHERE bucket >= ?1 AND bucket < ?2") +
+                 (f.project ? std::string(" AND ") + kProjectCond : std::string()) +
+                 " ORDER BY bucket");
   BindRange(q, f);
   std::map<int64_t, Totals> days;  // days since epoch in f.tz
   int64_t cached_bucket_day = INT64_MIN, cached_day_start = 0, cached_day_end = 0;

@@ -2,8 +2,9 @@
 // token and cost totals per calendar day in a time zone, and per session.
 //
 // Contract: read-only queries on any connection; thread-compatible. Days are computed from the
-// usage_rollup buckets (15 minutes, so any zone offset splits them exactly) and never scan the
-// messages table. A day or session is listed only when it has activity.
+// model_rollup buckets (15 minutes, so any zone offset splits them exactly; model_rollup.h)
+// and sessions from the sessions table: neither scans the messages table. A day or session is
+// listed only when it has activity.
 #pragma once
 #include <nlohmann/json.hpp>
 #include <optional>
