@@ -24,6 +24,7 @@ export function apiUrl(path, params) {
 
 export async function api(path, { method = 'GET', params, body, signal } = {}) {
   const url = apiUrl(path, params);
+  if (method !== 'GET') dropPrefetched();  // what was fetched ahead may be what this changes
   const init = { method, headers: { Accept: 'application/json' }, signal, credentials: 'same-origin' };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
@@ -52,4 +53,38 @@ export async function api(path, { method = 'GET', params, body, signal } = {}) {
 }
 
 export const apiGet = (path, params, signal) => api(path, { params, signal });
+
+// GETs shared by everyone who asks for the same URL while it is on its way, so that two parts of
+// a page asking the same question make one request. A prefetched answer (prefetch below) is
+// kept for a few seconds: the page that asked for it ahead of time takes it when it mounts.
+// Any write drops the kept answers. Callers that go away simply ignore the answer.
+const shared = new Map();  // url -> { promise, prefetched, at }
+const PREFETCH_TTL_MS = 5000;
+
+/** GET `url`, sharing a request already on its way (or prefetched) unless `fresh`. */
+export function sharedGet(url, fresh = false) {
+  const hit = shared.get(url);
+  if (!fresh && hit && (!hit.prefetched || performance.now() - hit.at < PREFETCH_TTL_MS)) return hit.promise;
+  return startGet(url, false);
+}
+
+function startGet(url, prefetched) {
+  const entry = { prefetched, at: performance.now(), promise: null };
+  entry.promise = api(url).finally(() => {
+    if (!entry.prefetched && shared.get(url) === entry) shared.delete(url);
+  });
+  entry.promise.catch(() => {});  // a prefetch nobody takes must not be an unhandled rejection
+  shared.set(url, entry);
+  return entry.promise;
+}
+
+function dropPrefetched() {
+  for (const [url, e] of shared) if (e.prefetched) shared.delete(url);
+}
+
+/** Starts GET `url` now, for a page that is about to mount and ask for it (see sharedGet). */
+export function prefetch(url) {
+  if (!shared.has(url)) startGet(url, true);
+}
+
 export const apiSend = (method, path, body, params) => api(path, { method, body, params });

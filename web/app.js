@@ -6,7 +6,7 @@ import { FilterBar } from './components/filterbar.js';
 import { SearchBox } from './components/searchbox.js';
 import { ThemeSwitch } from './components/themeswitch.js';
 import { Loading, ErrorBox } from './components/states.js';
-import { api } from './api.js';
+import { api, prefetch } from './api.js';
 import { setServerTimeZone } from './filters.js';
 
 const NAV = [
@@ -34,8 +34,11 @@ const PAGES = {
 };
 
 const cache = new Map();
+const loaded = new Map();  // name -> module, once its import has finished
 function loadPage(name) {
-  if (!cache.has(name)) cache.set(name, import(`./pages/${name}.js`));
+  if (!cache.has(name)) {
+    cache.set(name, import(`./pages/${name}.js`).then((m) => { loaded.set(name, m); return m; }));
+  }
   return cache.get(name);
 }
 
@@ -48,9 +51,11 @@ function pageName([seg, id]) {
 function Page({ route }) {
   const [, id] = route.parts;
   const name = pageName(route.parts);
-  const [mod, setMod] = useState({ name: null, Comp: null, error: null });
+  // A page whose code is already here renders at once, without a loading pass.
+  const ready = name && loaded.get(name);
+  const [mod, setMod] = useState(ready ? { name, Comp: ready.default, error: null } : { name: null, Comp: null, error: null });
   useEffect(() => {
-    if (!name) return;
+    if (!name || (mod.name === name && mod.Comp)) return;
     let live = true;
     loadPage(name).then((m) => live && setMod({ name, Comp: m.default, error: null }))
       .catch((error) => live && setMod({ name, Comp: null, error }));
@@ -60,8 +65,8 @@ function Page({ route }) {
     return html`<div class="page"><h1>Page not found</h1><p>There is no page at <code>${route.path}</code>. <a href=${hrefWith('/')}>Go to the overview</a>.</p></div>`;
   }
   if (mod.error && mod.name === name) return html`<${ErrorBox} error=${mod.error} what="this page" />`;
-  if (!mod.Comp || mod.name !== name) return html`<${Loading} label="Loading page…" />`;
-  const C = mod.Comp;
+  const C = mod.name === name && mod.Comp ? mod.Comp : ready ? ready.default : null;
+  if (!C) return html`<${Loading} label="Loading page…" />`;
   return html`<${C} route=${route} id=${id} />`;
 }
 
@@ -105,12 +110,17 @@ document.addEventListener('keydown', (e) => {
   }
 });
 
-// Start fetching the first page's code now, while the configuration is on its way.
+// The first page's code is fetched while the configuration is on its way: the server's
+// configured zone decides what "today" is when the URL has no tz. Once both are here, the first
+// page's requests leave (when its module says what they are) before the shell renders, which
+// takes a while on a slow machine.
 const first = pageName(currentRoute().parts);
-if (first) loadPage(first).catch(() => {});  // a failure is shown when the page mounts
-
-// The server's configured zone decides what "today" is when the URL has no tz.
-api('/api/config').then((c) => setServerTimeZone(c && c.timezone)).catch(() => {}).finally(() => {
+const firstPage = first ? loadPage(first).catch(() => null) : Promise.resolve(null);  // a failure shows when the page mounts
+const config = api('/api/config').then((c) => setServerTimeZone(c && c.timezone)).catch(() => {});
+Promise.all([firstPage, config]).then(([page]) => {
+  if (page && page.prefetch) page.prefetch(currentRoute());
+  prefetch('/api/projects');  // the filter bar's lists
+  prefetch('/api/models');
   const root = document.getElementById('app');
   root.textContent = '';
   installLinkInterceptor(document.body);

@@ -139,6 +139,9 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
     const again = await measureOverviewLoad(browser, base);
     t.diagnostic(`overview: ${first.requests} requests, ${(first.bytes / 1024).toFixed(0)} KiB; content after ${first.contentMs} ms, charts after ${first.completeMs} ms (again: ${again.contentMs} / ${again.completeMs} ms)`);
     assert.deepEqual(first.problems, []);
+    // With ?range=all the daily chart and the year's calendar ask the same URL: one request.
+    assert.ok(first.apiRequests >= 9, `the overview's API requests were seen (${first.apiRequests})`);
+    assert.deepEqual(first.repeated, [], 'no API URL is requested twice by one page load');
     assert.ok(first.requests > 5, `the page and its scripts and API calls were counted (${first.requests})`);
     assert.ok(first.bytes > 100 * 1024, `bytes were counted (${first.bytes})`);
     assert.ok(first.bytes < LOAD_BUDGET_BYTES, `initial load ${first.bytes} bytes < 1.5 MB`);

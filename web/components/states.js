@@ -1,7 +1,7 @@
 // Loading, error and empty states, and useApi: the one way pages fetch, so that a page is never
 // blank: it shows a spinner, the server's error sentence (with Retry), or an explicit empty note.
 import { html, useEffect, useLayoutEffect, useState, useCallback, useRef } from '../html.js';
-import { api, apiUrl } from '../api.js';
+import { apiUrl, sharedGet } from '../api.js';
 
 export function Loading({ label = 'Loading…' }) {
   return html`<div class="state loading" role="status" aria-live="polite"><span class="spinner" aria-hidden="true"></span>${label}</div>`;
@@ -38,7 +38,7 @@ export function useApi(path, params) {
     if (!url) { setState({ data: null, error: null, loading: false, url }); return undefined; }
     const ctl = new AbortController();
     setState((s) => (s.url === url && s.loading && !s.error ? s : { data: s.url === url ? s.data : null, error: null, loading: true, url }));
-    api(url, { signal: ctl.signal })
+    sharedGet(url, tick > 0)  // Retry and reload ask afresh
       .then((data) => { if (!ctl.signal.aborted) setState({ data, error: null, loading: false, url }); })
       .catch((error) => {
         if (ctl.signal.aborted || (error && error.name === 'AbortError')) return;

@@ -8,8 +8,8 @@ import { Chart } from '../components/chart.js';
 import { DataTable } from '../components/table.js';
 import { BudgetBanners } from '../components/budgets.js';
 import { SessionTable } from '../components/sessiontable.js';
-import { useFilters, filterParams, rangeDays } from '../filters.js';
-import { apiUrl } from '../api.js';
+import { useFilters, filterParams, rangeDays, readFilters } from '../filters.js';
+import { apiUrl, prefetch as prefetchUrl } from '../api.js';
 import { hrefWith } from '../router.js';
 import { dailyOption, calendarOption } from '../components/charts.js';
 
@@ -20,17 +20,39 @@ export function statsBlock(data) {
   return { block: data.total || data[data.period_label], label: 'all time', other: data.today, otherLabel: 'today' };
 }
 
+/** What the overview asks the API for filter `f`: name -> [path, params]. */
+function requests(f) {
+  const fp = filterParams(f);
+  const undated = filterParams(f, { dates: false });
+  return {
+    stats: ['/api/stats', fp],
+    daily: ['/api/stats/daily', { ...undated, days: rangeDays(f, 366) }],
+    year: ['/api/stats/daily', { ...undated, days: 366 }],
+    tools: ['/api/stats/tools', fp],
+    projects: ['/api/stats/projects', fp],
+    recent: ['/api/sessions', { ...fp, limit: 10 }],
+    prompts: ['/api/stats/prompt-patterns', fp],
+  };
+}
+
+/** Sends the overview's requests for `route` ahead of its first render (app.js). */
+export function prefetch(route) {
+  for (const [path, params] of Object.values(requests(readFilters(route.query)))) prefetchUrl(apiUrl(path, params));
+  prefetchUrl('/api/budgets/status');  // BudgetBanners
+}
+
 export default function Overview() {
   const f = useFilters();
   const fp = filterParams(f);
-  const stats = useApi('/api/stats', fp);
   const days = rangeDays(f, 366);
-  const daily = useApi('/api/stats/daily', { ...filterParams(f, { dates: false }), days });
-  const year = useApi('/api/stats/daily', { ...filterParams(f, { dates: false }), days: 366 });
-  const tools = useApi('/api/stats/tools', fp);
-  const projects = useApi('/api/stats/projects', fp);
-  const recent = useApi('/api/sessions', { ...fp, limit: 10 });
-  const prompts = useApi('/api/stats/prompt-patterns', fp);
+  const r = requests(f);
+  const stats = useApi(...r.stats);
+  const daily = useApi(...r.daily);
+  const year = useApi(...r.year);
+  const tools = useApi(...r.tools);
+  const projects = useApi(...r.projects);
+  const recent = useApi(...r.recent);
+  const prompts = useApi(...r.prompts);
 
   return html`<div class="page">
     <h1>Overview</h1>
