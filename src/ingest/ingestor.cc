@@ -5,13 +5,21 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <optional>
 #include <sstream>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "ingest/transcript_parser.h"
 #include "store/bulk_load.h"
+#include "store/checkpointer.h"
 
 namespace cs {
 
@@ -95,54 +103,51 @@ void Ingestor::Flush(IngestStats& stats) {
   if (!writer_.in_transaction()) return;
   auto touched = writer_.Commit();
   stats.sessions_touched.insert(stats.sessions_touched.end(), touched.begin(), touched.end());
+  if (checkpointer_) checkpointer_->MaybeCatchUp();
 }
 
-void Ingestor::IngestFile(const TranscriptFile& f, IngestStats& stats) {
-  ++stats.files_seen;
-  struct stat sb;
-  if (::stat(f.path.c_str(), &sb) != 0) return;  // vanished between scan and read
-  stats.total_bytes += sb.st_size;
-  int64_t inode = int64_t(sb.st_ino), size = int64_t(sb.st_size);
-  int64_t offset = 0, lines = 0;
-  {
-    Stmt q(db_, "SELECT inode, size, offset, lines FROM files WHERE path=?1");
-    q.Bind(1, f.path);
-    if (q.Step()) {
-      if (q.Int(0) == inode && size >= q.Int(2)) {
-        offset = q.Int(2);
-        lines = q.Int(3);
-      }
-      if (q.Int(0) == inode && q.Int(1) == size && offset == size) return;  // nothing new
-    }
-  }
-  if (f.is_meta_json) {
-    std::ifstream in(f.path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    TranscriptRecord r;
-    writer_.Begin();
-    if (TranscriptParser::ParseAgentMeta(ss.str(), r)) writer_.Apply(r, f.ctx, 0);
-    writer_.SetFileState({f.path, inode, size, size, 0});
-    ++stats.files_read;
-    return;
-  }
-
-  int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    stats.failures.push_back(f.path + ": " + std::strerror(errno));
-    return;
-  }
-  ++stats.files_read;
-  thread_local TranscriptParser parser;
-  std::vector<TranscriptRecord> records;
+struct ParsedLine {
+  int64_t offset = 0;  // of the line's first byte
+  int64_t next = 0;    // of the byte after its newline
+  bool ok = true;
   std::string error;
+  std::vector<TranscriptRecord> records;
+};
+
+namespace {
+
+// The stored state of a file: where its next read starts.
+struct StoredState {
+  int64_t inode = -1, size = 0, offset = 0, lines = 0;
+};
+
+// Sets where reading a file of this inode and size starts, given its stored state (none: a new
+// file); returns false when nothing was added since.
+bool StartOf(const StoredState* st, int64_t inode, int64_t size, int64_t* offset, int64_t* lines) {
+  *offset = 0;
+  *lines = 0;
+  if (!st) return true;
+  if (st->inode == inode && size >= st->offset) {
+    *offset = st->offset;
+    *lines = st->lines;
+  }
+  return !(st->inode == inode && st->size == size && st->offset == size);
+}
+
+// Reads the complete lines of `fd` from `offset` and parses them, handing them to `emit` a read
+// (up to kReadChunk bytes) at a time; `bytes` counts what was read. Returns an error text, or ""
+// when the file was read to its end. Bounded memory: one read plus the longest line.
+std::string ReadLines(int fd, int64_t offset, int64_t* bytes,
+                      const std::function<void(std::vector<ParsedLine>&)>& emit) {
+  thread_local TranscriptParser parser;
   // buf holds [start, end) unconsumed bytes; the padding keeps simdjson's reads in bounds.
   // Reused across files: allocating (and zeroing) a fresh megabyte per file cost more than
   // reading small files.
   thread_local std::vector<char> buf(kReadChunk + simdjson::SIMDJSON_PADDING);
   size_t start = 0, end = 0;
   int64_t consumed = offset;  // file offset of buf[start]
-  writer_.Begin();
+  std::vector<ParsedLine> lines;
+  std::string failure;
   while (true) {
     if (start > 0 && start == end) start = end = 0;
     if (end + kReadChunk + simdjson::SIMDJSON_PADDING > buf.size()) {
@@ -158,69 +163,327 @@ void Ingestor::IngestFile(const TranscriptFile& f, IngestStats& stats) {
     ssize_t n = ::pread(fd, buf.data() + end, kReadChunk, consumed + int64_t(end - start));
     if (n < 0) {
       if (errno == EINTR) continue;
-      stats.failures.push_back(f.path + ": " + std::strerror(errno));
+      failure = std::strerror(errno);
       break;
     }
     if (n == 0) break;
     end += size_t(n);
-    stats.bytes += n;
-    // Consume every complete line in [start, end).
+    *bytes += n;
+    // Parse every complete line in [start, end).
     while (true) {
       char* nl = static_cast<char*>(std::memchr(buf.data() + start, '\n', end - start));
       if (!nl) break;
       size_t len = size_t(nl - (buf.data() + start));
-      std::string_view line(buf.data() + start, len);
-      ++lines;
-      ++stats.lines;
-      records.clear();
-      if (!parser.Parse(line, records, &error)) {
-        ++stats.skipped;
-        writer_.RecordSkipped(f.path, consumed, error);
-      } else {
-        for (const auto& r : records)
-          writer_.Apply(r, f.ctx, consumed);
-      }
-      consumed += int64_t(len + 1);
+      ParsedLine& line = lines.emplace_back();
+      line.offset = consumed;
+      line.next = consumed + int64_t(len + 1);
+      line.ok = parser.Parse(std::string_view(buf.data() + start, len), line.records, &line.error);
+      consumed = line.next;
       start += len + 1;
-      if (writer_.pending() >= batch_rows_) {
-        writer_.SetFileState({f.path, inode, size, consumed, lines});
-        Flush(stats);
-        writer_.Begin();
-      }
+    }
+    if (!lines.empty()) {
+      emit(lines);
+      lines.clear();
     }
   }
-  ::close(fd);
   if (buf.size() > 4 * (kReadChunk + simdjson::SIMDJSON_PADDING)) {
     // A huge line grew the buffer: give the memory back.
     buf.assign(kReadChunk + simdjson::SIMDJSON_PADDING, 0);
     buf.shrink_to_fit();
   }
   // A last line without its newline is being written: it waits for the next read.
-  writer_.SetFileState({f.path, inode, size, consumed, lines});
+  return failure;
 }
+
+std::string ReadWhole(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+// The writer's side of one file being read: where its committed state is.
+struct Ingestor::FileCursor {
+  const TranscriptFile* file = nullptr;
+  int64_t inode = 0, size = 0, consumed = 0, lines = 0;
+};
+
+void Ingestor::ApplyLines(FileCursor& cur, std::vector<ParsedLine>& lines, IngestStats& stats) {
+  const TranscriptFile& f = *cur.file;
+  for (auto& line : lines) {
+    ++cur.lines;
+    ++stats.lines;
+    if (!line.ok) {
+      ++stats.skipped;
+      writer_.RecordSkipped(f.path, line.offset, line.error);
+    } else {
+      for (const auto& r : line.records)
+        writer_.Apply(r, f.ctx, line.offset);
+    }
+    cur.consumed = line.next;
+    if (writer_.pending() >= batch_rows_) {
+      writer_.SetFileState({f.path, cur.inode, cur.size, cur.consumed, cur.lines});
+      Flush(stats);
+      writer_.Begin();
+    }
+  }
+}
+
+void Ingestor::ApplyMeta(const TranscriptFile& f, int64_t inode, int64_t size,
+                         const std::string& text) {
+  TranscriptRecord r;
+  writer_.Begin();
+  if (TranscriptParser::ParseAgentMeta(text, r)) writer_.Apply(r, f.ctx, 0);
+  writer_.SetFileState({f.path, inode, size, size, 0});
+}
+
+void Ingestor::IngestFile(const TranscriptFile& f, IngestStats& stats) {
+  ++stats.files_seen;
+  struct stat sb;
+  if (::stat(f.path.c_str(), &sb) != 0) return;  // vanished between scan and read
+  stats.total_bytes += sb.st_size;
+  const int64_t inode = int64_t(sb.st_ino), size = int64_t(sb.st_size);
+  std::optional<StoredState> stored;
+  {
+    Stmt q(db_, "SELECT inode, size, offset, lines FROM files WHERE path=?1");
+    q.Bind(1, f.path);
+    if (q.Step()) stored = StoredState{q.Int(0), q.Int(1), q.Int(2), q.Int(3)};
+  }
+  FileCursor cur{&f, inode, size, 0, 0};
+  if (!StartOf(stored ? &*stored : nullptr, inode, size, &cur.consumed, &cur.lines)) return;
+  if (f.is_meta_json) {
+    ApplyMeta(f, inode, size, ReadWhole(f.path));
+    ++stats.files_read;
+    return;
+  }
+  int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    stats.failures.push_back(f.path + ": " + std::strerror(errno));
+    return;
+  }
+  ++stats.files_read;
+  writer_.Begin();
+  std::string failure =
+      ReadLines(fd, cur.consumed, &stats.bytes,
+                [&](std::vector<ParsedLine>& lines) { ApplyLines(cur, lines, stats); });
+  ::close(fd);
+  if (!failure.empty()) stats.failures.push_back(f.path + ": " + failure);
+  writer_.SetFileState({f.path, inode, size, cur.consumed, cur.lines});
+}
+
+namespace {
+
+// What the reading thread hands the writer, in file order: the start of a file (with what
+// its stat and stored state say), its parsed lines a read at a time, and its end.
+struct Chunk {
+  size_t file = 0;
+  bool begin = false, end = false;
+  bool vanished = false, unchanged = false;
+  int64_t inode = 0, size = 0, offset = 0, lines_before = 0;
+  std::vector<ParsedLine> lines;
+  std::string meta;     // a .meta.json file's text
+  std::string failure;  // open or read error
+  int64_t bytes = 0;    // read for this chunk
+  size_t weight = 0;    // bytes of input it holds, for the queue's bound
+};
+
+// A bounded single-producer, single-consumer queue of chunks.
+class ChunkQueue {
+ public:
+  explicit ChunkQueue(size_t max_weight) : max_weight_(max_weight) {}
+  // Blocks while the queue is full; false once the consumer has stopped.
+  bool Push(Chunk&& c) {
+    std::unique_lock lock(mu_);
+    not_full_.wait(lock, [&] { return stopped_ || weight_ < max_weight_ || q_.empty(); });
+    if (stopped_) return false;
+    weight_ += c.weight;
+    q_.push_back(std::move(c));
+    not_empty_.notify_one();
+    return true;
+  }
+  // Blocks until a chunk is there; false when the producer is done and nothing is left.
+  bool Pop(Chunk* out) {
+    std::unique_lock lock(mu_);
+    not_empty_.wait(lock, [&] { return done_ || !q_.empty(); });
+    if (q_.empty()) return false;
+    *out = std::move(q_.front());
+    q_.pop_front();
+    weight_ -= out->weight;
+    not_full_.notify_one();
+    return true;
+  }
+  void Done() {
+    std::lock_guard lock(mu_);
+    done_ = true;
+    not_empty_.notify_all();
+  }
+  void Stop() {
+    std::lock_guard lock(mu_);
+    stopped_ = true;
+    not_full_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<Chunk> q_;
+  size_t weight_ = 0, max_weight_;
+  bool done_ = false, stopped_ = false;
+};
+
+// Input bytes that may wait, parsed, for the writer: enough to keep it busy while a file is
+// opened and read, small against the memory budget (parsed records take a few times this).
+constexpr size_t kQueueBytes = 16u << 20;
+
+// The reading thread: stats, reads and parses `files` in order into `q`.
+void ReadFiles(const std::vector<TranscriptFile>& files,
+               const std::unordered_map<std::string, StoredState>& stored, ChunkQueue& q) {
+  for (size_t i = 0; i < files.size(); ++i) {
+    const TranscriptFile& f = files[i];
+    Chunk head;
+    head.file = i;
+    head.begin = true;
+    struct stat sb;
+    if (::stat(f.path.c_str(), &sb) != 0) {
+      head.vanished = head.end = true;
+      if (!q.Push(std::move(head))) return;
+      continue;
+    }
+    head.inode = int64_t(sb.st_ino);
+    head.size = int64_t(sb.st_size);
+    auto it = stored.find(f.path);
+    head.unchanged = !StartOf(it == stored.end() ? nullptr : &it->second, head.inode, head.size,
+                              &head.offset, &head.lines_before);
+    if (head.unchanged) {
+      head.end = true;
+      if (!q.Push(std::move(head))) return;
+      continue;
+    }
+    if (f.is_meta_json) {
+      head.meta = ReadWhole(f.path);
+      head.end = true;
+      if (!q.Push(std::move(head))) return;
+      continue;
+    }
+    int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      head.failure = std::strerror(errno);
+      head.end = true;
+      if (!q.Push(std::move(head))) return;
+      continue;
+    }
+    const int64_t offset = head.offset;
+    if (!q.Push(std::move(head))) {
+      ::close(fd);
+      return;
+    }
+    bool stopped = false;
+    int64_t bytes = 0;
+    std::string failure = ReadLines(fd, offset, &bytes, [&](std::vector<ParsedLine>& lines) {
+      if (stopped) return;
+      Chunk c;
+      c.file = i;
+      c.bytes = bytes;
+      c.weight = size_t(lines.back().next - lines.front().offset);
+      bytes = 0;
+      c.lines = std::move(lines);
+      stopped = !q.Push(std::move(c));
+    });
+    ::close(fd);
+    if (stopped) return;
+    Chunk tail;
+    tail.file = i;
+    tail.end = true;
+    tail.bytes = bytes;  // read after the last complete line
+    tail.failure = std::move(failure);
+    if (!q.Push(std::move(tail))) return;
+  }
+}
+
+}  // namespace
 
 IngestStats Ingestor::IngestTree(const std::vector<std::string>& roots,
                                  const std::function<void(const IngestProgress&)>& progress) {
   IngestStats stats;
   std::vector<TranscriptFile> files;
   int64_t bytes_total = 0;
+  std::unordered_set<std::string> seen;  // roots may overlap: read each file once
   for (const auto& root : roots) {
     auto found = FindTranscripts(root);
     for (auto& f : found) {
+      if (!seen.insert(f.path).second) continue;
       std::error_code ec;
       bytes_total += int64_t(fs::file_size(f.path, ec));
       files.push_back(std::move(f));
     }
   }
+  // Every file's stored state, read once: only this writer changes them while the tree is read.
+  std::unordered_map<std::string, StoredState> stored;
+  {
+    Stmt q(db_, "SELECT path, inode, size, offset, lines FROM files");
+    while (q.Step())
+      stored.emplace(q.Text(0), StoredState{q.Int(1), q.Int(2), q.Int(3), q.Int(4)});
+  }
   // A first import builds the secondary indexes once at the end (store/bulk_load.h).
   const bool deferred = !files.empty() && DeferIndexes(db_);
   writer_.set_bulk_load(deferred);
+  // The WAL is copied into the database beside the writer, not inside its commits.
+  Checkpointer checkpointer(db_);
+  checkpointer_ = &checkpointer;
+  struct Forget {
+    Checkpointer*& p;
+    ~Forget() { p = nullptr; }
+  } forget{checkpointer_};
+
+  // Reading and parsing run on a thread of their own, ahead of the writer (this thread), which
+  // applies the files in the same order IngestFile() would.
+  ChunkQueue queue(kQueueBytes);
+  std::thread reader([&] {
+    ReadFiles(files, stored, queue);
+    queue.Done();
+  });
+  struct Join {
+    ChunkQueue& q;
+    std::thread& t;
+    ~Join() {
+      q.Stop();  // a writer error stops the reader too
+      t.join();
+    }
+  } join{queue, reader};
+
   int64_t done = 0;
-  for (const auto& f : files) {
-    IngestFile(f, stats);
-    if (writer_.pending() >= batch_rows_) Flush(stats);
-    ++done;
-    if (progress) progress({done, int64_t(files.size()), stats.bytes, bytes_total, false});
+  FileCursor cur;
+  bool open = false;  // a file is being applied (between its begin and end chunks)
+  Chunk c;
+  while (queue.Pop(&c)) {
+    const TranscriptFile& f = files[c.file];
+    stats.bytes += c.bytes;
+    if (c.begin) {
+      ++stats.files_seen;
+      if (!c.vanished) stats.total_bytes += c.size;
+      cur = FileCursor{&f, c.inode, c.size, c.offset, c.lines_before};
+      if (!c.vanished && !c.unchanged) {
+        if (f.is_meta_json) {
+          ApplyMeta(f, c.inode, c.size, c.meta);
+          ++stats.files_read;
+        } else if (c.failure.empty()) {
+          ++stats.files_read;
+          writer_.Begin();
+          open = true;
+        }
+      }
+    }
+    if (!c.lines.empty()) ApplyLines(cur, c.lines, stats);
+    if (c.end) {
+      if (!c.failure.empty()) stats.failures.push_back(f.path + ": " + c.failure);
+      if (open) writer_.SetFileState({f.path, cur.inode, cur.size, cur.consumed, cur.lines});
+      open = false;
+      if (writer_.pending() >= batch_rows_) Flush(stats);
+      ++done;
+      if (progress) progress({done, int64_t(files.size()), stats.bytes, bytes_total, false});
+    }
   }
   Flush(stats);
   if (deferred) {
@@ -228,6 +491,7 @@ IngestStats Ingestor::IngestTree(const std::vector<std::string>& roots,
     RestoreIndexes(db_);
     writer_.set_bulk_load(false);
   }
+  // IngestFile() counts each file's size once; so did the loop above.
   stats.total_bytes = bytes_total;
   return stats;
 }

@@ -4,10 +4,13 @@
 // Contract: owns the writer and uses the write connection it is given from one thread only
 // (the caller's). IngestTree() can be called again at any time and reads only what changed
 // (into an empty store it builds the secondary indexes once at the end, store/bulk_load.h);
-// IngestFile() is what serve's watcher calls per changed file. A file whose inode changed or
-// that shrank below its offset is read again from the start, without double counting (the
-// writer's keys). Offsets are committed in the same transaction as the rows they produced. Errors
-// reading one file are reported in IngestStats::failures and never stop the others.
+// it reads and parses on a thread of its own, a bounded queue ahead of the writer, and
+// checkpoints the WAL on another (store/checkpointer.h); both end before it returns.
+// IngestFile() is what serve's watcher calls per changed file, all on the caller's thread. A file
+// whose inode changed or that shrank below its offset is read again from the start, without double
+// counting (the writer's keys). Offsets are committed in the same transaction as the rows they
+// produced. Errors reading one file are reported in IngestStats::failures and never stop the
+// others.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -19,6 +22,8 @@
 #include "store/ingest_writer.h"
 
 namespace cs {
+
+struct ParsedLine;  // one transcript line, read and parsed (ingestor.cc)
 
 struct TranscriptFile {
   std::string path;
@@ -60,8 +65,13 @@ class Ingestor {
   void set_batch_rows(int64_t n) { batch_rows_ = n; }
 
  private:
+  struct FileCursor;
+  void ApplyLines(FileCursor& cur, std::vector<ParsedLine>& lines, IngestStats& stats);
+  void ApplyMeta(const TranscriptFile& f, int64_t inode, int64_t size, const std::string& text);
+
   Db& db_;
   IngestWriter writer_;
+  class Checkpointer* checkpointer_ = nullptr;  // during IngestTree (store/checkpointer.h)
   int64_t batch_rows_ = 50000;
 };
 
