@@ -70,14 +70,19 @@ ordered_json OptTime(Stmt& q, int col) {
 
 ordered_json DailyUsage(Db& db, const UsageReportFilter& f) {
   // Rows in primary-key order (bucket first) and summed here: a GROUP BY would sort every row
-  // of the range, which costs more than the whole scan.
+  // of the range, which costs more than the whole scan. Without a project the condition is
+  // left out rather than bound to NULL, which SQLite would evaluate on every row.
   Stmt q(db, std::string("SELECT bucket, model, input_tokens, output_tokens, cache_read_tokens, "
                          "cache_write_5m_tokens, cache_write_1h_tokens, cost_usd, "
                          "assistant_messages FROM model_rollup "
                          "WHERE bucket >= ?1 AND bucket < ?2") +
                  (f.project ? std::string(" AND ") + kProjectCond : std::string()) +
                  " ORDER BY bucket");
-  BindRange(q, f);
+  if (f.project) {
+    BindRange(q, f);
+  } else {
+    q.Bind(1, f.from_ms.value_or(INT64_MIN)).Bind(2, f.to_ms.value_or(INT64_MAX));
+  }
   std::map<int64_t, Totals> days;  // days since epoch in f.tz
   int64_t cached_bucket_day = INT64_MIN, cached_day_start = 0, cached_day_end = 0;
   while (q.Step()) {
