@@ -210,6 +210,34 @@ TEST_F(IngestRules, UnknownModelsAreUnpricedAndPriceChangesRecompute) {
   EXPECT_EQ(RecomputeCosts(*db_, next->prices), 1);
   EXPECT_NEAR(Real("SELECT cost_usd FROM sessions"), 2 * before, 1e-12);
   EXPECT_NEAR(Real("SELECT sum(cost_usd) FROM usage_rollup"), 2 * before, 1e-12);
+  EXPECT_NEAR(Real("SELECT sum(cost_usd) FROM model_rollup"), 2 * before, 1e-12);
+}
+
+TEST_F(IngestRules, APriceChangeKeepsTheCostOfAResponseWithoutATimestamp) {
+  std::string timed = Assistant("a", "m1", "r1", 1000, "2026-10-01T10:00:00.000Z");
+  std::string untimed = Assistant("b", "m2", "r2", 500, "");
+  const std::string no_time = R"("timestamp":"",)";
+  untimed.erase(untimed.find(no_time), no_time.size());
+  Write("-w-app/s1.jsonl", timed + untimed);
+  Ingest();
+  ASSERT_EQ(Int("SELECT count(*) FROM messages WHERE type='assistant' AND timestamp IS NULL"), 1);
+  const double before = Real("SELECT cost_usd FROM sessions");
+  ASSERT_NEAR(Real("SELECT sum(cost_usd) FROM usage_rollup"), before, 1e-12);
+  std::string err, field;
+  nlohmann::json models = cfg_.doc["pricing"]["models"];
+  for (auto& m : models) {
+    if (m["family"] == "claude-sonnet-4-5") {
+      for (const char* k : {"input", "output", "cache_write_5m", "cache_write_1h", "cache_read"}) {
+        m[k] = m[k].get<double>() * 3;
+      }
+    }
+  }
+  auto next = cfg_.Patched({{"pricing", {{"models", models}}}}, &err, &field);
+  ASSERT_TRUE(next) << err;
+  EXPECT_EQ(RecomputeCosts(*db_, next->prices), 2);
+  EXPECT_NEAR(Real("SELECT cost_usd FROM sessions"), 3 * before, 1e-12);
+  EXPECT_NEAR(Real("SELECT sum(cost_usd) FROM usage_rollup"), 3 * before, 1e-12);
+  EXPECT_NEAR(Real("SELECT sum(cost_usd) FROM model_rollup"), 3 * before, 1e-12);
 }
 
 TEST_F(IngestRules, ScannerClassifiesLayoutsAndSkipsNonTranscripts) {

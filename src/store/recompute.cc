@@ -41,7 +41,8 @@ int64_t RecomputeCosts(Db& db, const PriceBook& prices) {
     }
   }
   if (changed > 0) {
-    // Derived costs are sums of message costs: rebuild them from the messages.
+    // Derived costs are sums of message costs: rebuild them from the messages. The writer
+    // puts a message without a timestamp in bucket 0 (ingest_writer.cc, BucketOf).
     db.Exec(R"SQL(
 UPDATE sessions SET
   cost_usd = coalesce((SELECT sum(cost_usd) FROM messages m WHERE m.session_id = sessions.id
@@ -55,6 +56,10 @@ UPDATE usage_rollup SET cost_usd = coalesce((SELECT sum(cost_usd) FROM messages 
   WHERE m.session_id = usage_rollup.session_id AND m.model = usage_rollup.model
   AND m.type = 'assistant' AND m.kind = 'response'
   AND m.timestamp >= usage_rollup.bucket AND m.timestamp < usage_rollup.bucket + 900000), 0)
+  + CASE WHEN bucket = 0 THEN coalesce((SELECT sum(cost_usd) FROM messages m
+      WHERE m.session_id = usage_rollup.session_id AND m.model = usage_rollup.model
+      AND m.type = 'assistant' AND m.kind = 'response' AND m.timestamp IS NULL), 0)
+    ELSE 0 END
 WHERE model != '';
 )SQL");
     RebuildModelRollup(db);
