@@ -135,10 +135,11 @@ bool StartOf(const StoredState* st, int64_t inode, int64_t size, int64_t* offset
 }
 
 // Reads the complete lines of `fd` from `offset` and parses them, handing them to `emit` a read
-// (up to kReadChunk bytes) at a time; `bytes` counts what was read. Returns an error text, or ""
-// when the file was read to its end. Bounded memory: one read plus the longest line.
+// (up to kReadChunk bytes) at a time, until the end of the file or until `emit` returns false;
+// `bytes` counts what was read. Returns an error text, or "". Bounded memory: one read plus the
+// longest line.
 std::string ReadLines(int fd, int64_t offset, int64_t* bytes,
-                      const std::function<void(std::vector<ParsedLine>&)>& emit) {
+                      const std::function<bool(std::vector<ParsedLine>&)>& emit) {
   thread_local TranscriptParser parser;
   // buf holds [start, end) unconsumed bytes; the padding keeps simdjson's reads in bounds.
   // Reused across files: allocating (and zeroing) a fresh megabyte per file cost more than
@@ -182,8 +183,9 @@ std::string ReadLines(int fd, int64_t offset, int64_t* bytes,
       start += len + 1;
     }
     if (!lines.empty()) {
-      emit(lines);
+      const bool more = emit(lines);
       lines.clear();
+      if (!more) break;
     }
   }
   if (buf.size() > 4 * (kReadChunk + simdjson::SIMDJSON_PADDING)) {
@@ -266,8 +268,10 @@ void Ingestor::IngestFile(const TranscriptFile& f, IngestStats& stats) {
   ++stats.files_read;
   writer_.Begin();
   std::string failure =
-      ReadLines(fd, cur.consumed, &stats.bytes,
-                [&](std::vector<ParsedLine>& lines) { ApplyLines(cur, lines, stats); });
+      ReadLines(fd, cur.consumed, &stats.bytes, [&](std::vector<ParsedLine>& lines) {
+        ApplyLines(cur, lines, stats);
+        return true;
+      });
   ::close(fd);
   if (!failure.empty()) stats.failures.push_back(f.path + ": " + failure);
   writer_.SetFileState({f.path, inode, size, cur.consumed, cur.lines});
@@ -382,7 +386,6 @@ void ReadFiles(const std::vector<TranscriptFile>& files,
     bool stopped = false;
     int64_t bytes = 0;
     std::string failure = ReadLines(fd, offset, &bytes, [&](std::vector<ParsedLine>& lines) {
-      if (stopped) return;
       Chunk c;
       c.file = i;
       c.bytes = bytes;
@@ -390,6 +393,7 @@ void ReadFiles(const std::vector<TranscriptFile>& files,
       bytes = 0;
       c.lines = std::move(lines);
       stopped = !q.Push(std::move(c));
+      return !stopped;  // the writer has given up: stop reading
     });
     ::close(fd);
     if (stopped) return;

@@ -240,6 +240,44 @@ TEST_F(IngestRules, APriceChangeKeepsTheCostOfAResponseWithoutATimestamp) {
   EXPECT_NEAR(Real("SELECT sum(cost_usd) FROM model_rollup"), 3 * before, 1e-12);
 }
 
+// IngestTree's reader thread runs ahead of the writer: when the writer fails, the error reaches
+// the caller, the reader stops, and nothing of the failed batch is kept.
+TEST_F(IngestRules, AWriterErrorReachesTheCallerAndStopsTheReader) {
+  // ~40 MB: more than the reader may queue ahead (16 MB), so that it is still reading, held by
+  // the full queue, when the writer fails.
+  const std::string text(12000, 'x');
+  for (int f = 0; f < 30; ++f) {
+    std::string lines;
+    for (int i = 0; i < 100; ++i) {
+      std::string id = std::to_string(f) + "-" + std::to_string(i);
+      lines += Assistant("u" + id, "m" + id, "r" + id, 5, "2026-10-01T10:00:00.000Z", "", text);
+    }
+    Write("-w-app/s" + std::to_string(f) + ".jsonl", lines);
+  }
+  db_->Exec(
+      "CREATE TEMP TRIGGER fail AFTER INSERT ON messages WHEN NEW.rowid > 1500 "
+      "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
+  {
+    Ingestor ing(*db_, &cfg_.prices);
+    ing.set_batch_rows(1000);
+    try {
+      ing.IngestTree({root_});
+      ADD_FAILURE() << "the writer's error was swallowed";
+    } catch (const DbError& e) {
+      EXPECT_NE(std::string(e.what()).find("disk on fire"), std::string::npos) << e.what();
+    }
+  }  // the writer rolls back what it had not committed
+  db_->Exec("DROP TRIGGER fail");
+  // The first committed batch stayed; a second import (from the stored offsets) reads the rest.
+  const int64_t kept = Int("SELECT count(*) FROM messages");
+  EXPECT_GE(kept, 1000);
+  EXPECT_LE(kept, 1500);
+  auto stats = Ingest();
+  EXPECT_EQ(Int("SELECT count(*) FROM messages"), 3000);
+  EXPECT_EQ(Int("SELECT sum(message_count) FROM sessions"), 3000);
+  EXPECT_EQ(stats.skipped, 0);
+}
+
 TEST_F(IngestRules, ScannerClassifiesLayoutsAndSkipsNonTranscripts) {
   Write("-w-app/s1.jsonl", "");
   Write("-w-app/agent-1234abcd.jsonl", "");
