@@ -51,22 +51,24 @@ function pageName([seg, id]) {
 function Page({ route }) {
   const [, id] = route.parts;
   const name = pageName(route.parts);
-  // A page whose code is already here renders at once, without a loading pass.
+  // A page whose code is already here renders at once, without a loading pass; otherwise its
+  // import re-renders this (it fills `loaded`) or records why it failed.
   const ready = name && loaded.get(name);
-  const [mod, setMod] = useState(ready ? { name, Comp: ready.default, error: null } : { name: null, Comp: null, error: null });
+  const [failed, setFailed] = useState(null);  // { name, error }
+  const [, rerender] = useState(0);
   useEffect(() => {
-    if (!name || (mod.name === name && mod.Comp)) return;
+    if (!name || loaded.has(name)) return undefined;
     let live = true;
-    loadPage(name).then((m) => live && setMod({ name, Comp: m.default, error: null }))
-      .catch((error) => live && setMod({ name, Comp: null, error }));
+    loadPage(name).then(() => live && rerender((n) => n + 1))
+      .catch((error) => live && setFailed({ name, error }));
     return () => { live = false; };
   }, [name]);
   if (!name) {
     return html`<div class="page"><h1>Page not found</h1><p>There is no page at <code>${route.path}</code>. <a href=${hrefWith('/')}>Go to the overview</a>.</p></div>`;
   }
-  if (mod.error && mod.name === name) return html`<${ErrorBox} error=${mod.error} what="this page" />`;
-  const C = mod.name === name && mod.Comp ? mod.Comp : ready ? ready.default : null;
-  if (!C) return html`<${Loading} label="Loading page…" />`;
+  if (failed && failed.name === name) return html`<${ErrorBox} error=${failed.error} what="this page" />`;
+  if (!ready) return html`<${Loading} label="Loading page…" />`;
+  const C = ready.default;
   return html`<${C} route=${route} id=${id} />`;
 }
 

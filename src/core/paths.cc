@@ -4,7 +4,8 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
+
+#include "core/errors.h"
 
 namespace cs {
 
@@ -31,7 +32,7 @@ bool MakeDirs(const std::string& dir, std::string* error) {
     if (pos != dir.size() && dir[pos] != '/') continue;
     std::string cur = dir.substr(0, pos);
     if (::mkdir(cur.c_str(), 0700) != 0 && errno != EEXIST) {
-      *error = "cannot create " + cur + ": " + std::strerror(errno);
+      *error = ErrnoText("cannot create " + cur);
       return false;
     }
   }

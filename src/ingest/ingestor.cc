@@ -466,7 +466,6 @@ IngestStats Ingestor::IngestTree(const std::vector<std::string>& roots,
     stats.bytes += c.bytes;
     if (c.begin) {
       ++stats.files_seen;
-      if (!c.vanished) stats.total_bytes += c.size;
       cur = FileCursor{&f, c.inode, c.size, c.offset, c.lines_before};
       if (!c.vanished && !c.unchanged) {
         if (f.is_meta_json) {
@@ -495,7 +494,6 @@ IngestStats Ingestor::IngestTree(const std::vector<std::string>& roots,
     RestoreIndexes(db_);
     writer_.set_bulk_load(false);
   }
-  // IngestFile() counts each file's size once; so did the loop above.
   stats.total_bytes = bytes_total;
   return stats;
 }

@@ -66,6 +66,20 @@ class IngestRules : public ::testing::Test {
            "\n";
   }
 
+  // The configuration with every Sonnet 4.5 price multiplied by `factor`.
+  Config SonnetPricesTimes(double factor) {
+    nlohmann::json models = cfg_.doc["pricing"]["models"];
+    for (auto& m : models) {
+      if (m["family"] != "claude-sonnet-4-5") continue;
+      for (const char* k : {"input", "output", "cache_write_5m", "cache_write_1h", "cache_read"})
+        m[k] = m[k].get<double>() * factor;
+    }
+    std::string err, field;
+    auto next = cfg_.Patched({{"pricing", {{"models", models}}}}, &err, &field);
+    EXPECT_TRUE(next) << err;
+    return next ? *next : cfg_;
+  }
+
   Config cfg_ = Config::Defaults();
   std::string dir_, root_;
   std::unique_ptr<Db> db_;
@@ -196,18 +210,8 @@ TEST_F(IngestRules, UnknownModelsAreUnpricedAndPriceChangesRecompute) {
   EXPECT_EQ(Int("SELECT unpriced_messages FROM sessions"), 1);
   double before = Real("SELECT cost_usd FROM sessions");
   // Double the Sonnet 4.5 prices.
-  std::string err, field;
-  nlohmann::json models = cfg_.doc["pricing"]["models"];
-  for (auto& m : models) {
-    if (m["family"] == "claude-sonnet-4-5") {
-      for (const char* k : {"input", "output", "cache_write_5m", "cache_write_1h", "cache_read"}) {
-        m[k] = m[k].get<double>() * 2;
-      }
-    }
-  }
-  auto next = cfg_.Patched({{"pricing", {{"models", models}}}}, &err, &field);
-  ASSERT_TRUE(next) << err;
-  EXPECT_EQ(RecomputeCosts(*db_, next->prices), 1);
+  Config next = SonnetPricesTimes(2);
+  EXPECT_EQ(RecomputeCosts(*db_, next.prices), 1);
   EXPECT_NEAR(Real("SELECT cost_usd FROM sessions"), 2 * before, 1e-12);
   EXPECT_NEAR(Real("SELECT sum(cost_usd) FROM usage_rollup"), 2 * before, 1e-12);
   EXPECT_NEAR(Real("SELECT sum(cost_usd) FROM model_rollup"), 2 * before, 1e-12);
@@ -223,18 +227,8 @@ TEST_F(IngestRules, APriceChangeKeepsTheCostOfAResponseWithoutATimestamp) {
   ASSERT_EQ(Int("SELECT count(*) FROM messages WHERE type='assistant' AND timestamp IS NULL"), 1);
   const double before = Real("SELECT cost_usd FROM sessions");
   ASSERT_NEAR(Real("SELECT sum(cost_usd) FROM usage_rollup"), before, 1e-12);
-  std::string err, field;
-  nlohmann::json models = cfg_.doc["pricing"]["models"];
-  for (auto& m : models) {
-    if (m["family"] == "claude-sonnet-4-5") {
-      for (const char* k : {"input", "output", "cache_write_5m", "cache_write_1h", "cache_read"}) {
-        m[k] = m[k].get<double>() * 3;
-      }
-    }
-  }
-  auto next = cfg_.Patched({{"pricing", {{"models", models}}}}, &err, &field);
-  ASSERT_TRUE(next) << err;
-  EXPECT_EQ(RecomputeCosts(*db_, next->prices), 2);
+  Config next = SonnetPricesTimes(3);
+  EXPECT_EQ(RecomputeCosts(*db_, next.prices), 2);
   EXPECT_NEAR(Real("SELECT cost_usd FROM sessions"), 3 * before, 1e-12);
   EXPECT_NEAR(Real("SELECT sum(cost_usd) FROM usage_rollup"), 3 * before, 1e-12);
   EXPECT_NEAR(Real("SELECT sum(cost_usd) FROM model_rollup"), 3 * before, 1e-12);

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <optional>
+#include <string_view>
+#include <tuple>
 
 #include "core/time.h"
 #include "store/model_rollup.h"
@@ -220,6 +223,17 @@ struct IngestWriter::RollupDelta {
   int64_t messages = 0, assistant = 0, prompts = 0, tool_calls = 0, tool_errors = 0;
   int64_t input = 0, output = 0, cache_read = 0, cw5 = 0, cw1h = 0;
   double cost = 0;
+
+  // Adds the assistant usage of `o` (what model_rollup keeps).
+  void AddUsage(const RollupDelta& o) {
+    assistant += o.assistant;
+    input += o.input;
+    output += o.output;
+    cache_read += o.cache_read;
+    cw5 += o.cw5;
+    cw1h += o.cw1h;
+    cost += o.cost;
+  }
 };
 
 struct IngestWriter::AgentDelta {
@@ -877,31 +891,14 @@ void IngestWriter::Flush() {
         .Bind(15, r.cost);
     q.Run();
   }
-  // model_rollup.h: the same deltas summed over sessions.
-  std::unordered_map<std::string, size_t> by_model;  // bucket, model, project -> model_deltas
-  std::vector<RollupDelta> model_deltas;
-  for (auto& [key, r] : rollups_) {
+  // model_rollup.h: the same deltas summed over sessions (keys view rollups_' strings).
+  std::map<std::tuple<int64_t, std::string_view, std::string_view>, RollupDelta> by_model;
+  for (const auto& [key, r] : rollups_) {
     if (r.model.empty()) continue;
-    std::string k = std::to_string(r.bucket);
-    k.push_back('\x1f');
-    k += r.model;
-    k.push_back('\x1f');
-    k += r.project;
-    auto [it, inserted] = by_model.try_emplace(std::move(k), model_deltas.size());
-    if (inserted) {
-      model_deltas.push_back(r);
-      continue;
-    }
-    RollupDelta& m = model_deltas[it->second];
-    m.assistant += r.assistant;
-    m.input += r.input;
-    m.output += r.output;
-    m.cache_read += r.cache_read;
-    m.cw5 += r.cw5;
-    m.cw1h += r.cw1h;
-    m.cost += r.cost;
+    auto [it, inserted] = by_model.try_emplace({r.bucket, r.model, r.project}, r);
+    if (!inserted) it->second.AddUsage(r);
   }
-  for (const auto& m : model_deltas) {
+  for (const auto& [key, m] : by_model) {
     auto& q = st_->model_rollup;
     q.Bind(1, m.bucket)
         .Bind(2, m.model)

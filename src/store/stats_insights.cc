@@ -13,22 +13,30 @@ namespace cs {
 using nlohmann::ordered_json;
 using namespace stats;
 
-std::string PromptCategory(std::string_view text) {
-  std::size_t i = PromptCategoryIndex(text);
+namespace {
+
+// The name of category index `i` (PromptCategoryIndex): a table entry, else "other".
+const char* CategoryName(std::size_t i) {
   const auto& names = PromptCategoryNames();
   return i < names.size() ? names[i] : "other";
+}
+
+}  // namespace
+
+std::string PromptCategory(std::string_view text) {
+  return CategoryName(PromptCategoryIndex(text));
 }
 
 ordered_json PromptPatterns(Db& db, const QueryFilter& f) {
   Transaction snapshot(db, /*immediate=*/false);
   auto paths = ResolveProject(db, f.project);
-  const auto& names = PromptCategoryNames();
-  const std::size_t n_cat = names.size() + 1;
+  const std::size_t n_cat = PromptCategoryNames().size() + 1;
   // Summed by the writer (prompt_rollup.h): a few rows per session instead of every message.
+  // Prompts have no model: the model filter does not apply (as before the rollup).
+  QueryFilter scope = f;
+  scope.model.reset();
   SqlConditions where;
-  if (f.from_ms) where.Add("bucket >= ?", {*f.from_ms});
-  if (f.to_ms) where.Add("bucket < ?", {*f.to_ms});
-  if (paths) where.Add("project_path IN (SELECT value FROM json_each(?))", {JsonList(*paths)});
+  AddRollupScope(where, scope, paths, /*with_range=*/true);
   Stmt q(db, "SELECT bucket, category, prompts, cost_usd FROM prompt_rollup" + where.Where());
   where.Bind(q);
 
@@ -50,7 +58,6 @@ ordered_json PromptPatterns(Db& db, const QueryFilter& f) {
     }
   }
 
-  auto name_of = [&](std::size_t i) { return i < names.size() ? names[i] : "other"; };
   std::vector<std::size_t> order(n_cat);
   for (std::size_t i = 0; i < n_cat; ++i)
     order[i] = i;
@@ -59,7 +66,7 @@ ordered_json PromptPatterns(Db& db, const QueryFilter& f) {
   ordered_json cats = ordered_json::array();
   for (std::size_t i : order) {
     double pct = prompts ? std::round(100.0 * double(counts[i]) / double(prompts) * 100) / 100 : 0;
-    cats.push_back({{"name", name_of(i)},
+    cats.push_back({{"name", CategoryName(i)},
                     {"count", counts[i]},
                     {"percentage", pct},
                     {"avg_cost_usd", counts[i] ? RoundMoney(costs[i] / double(counts[i])) : 0.0}});
@@ -72,7 +79,7 @@ ordered_json PromptPatterns(Db& db, const QueryFilter& f) {
       auto it = by_day.find(d);
       ordered_json day_counts;
       for (std::size_t i = 0; i < n_cat; ++i)
-        day_counts[name_of(i)] = it == by_day.end() ? 0 : it->second[i];
+        day_counts[CategoryName(i)] = it == by_day.end() ? 0 : it->second[i];
       trends.push_back({{"date", CivilDay::FromDaysSinceEpoch(d).ToString()},
                         {"counts", std::move(day_counts)}});
     }

@@ -1,6 +1,6 @@
 // Loading, error and empty states, and useApi: the one way pages fetch, so that a page is never
 // blank: it shows a spinner, the server's error sentence (with Retry), or an explicit empty note.
-import { html, useEffect, useLayoutEffect, useState, useCallback, useRef } from '../html.js';
+import { html, useLayoutEffect, useState, useCallback } from '../html.js';
 import { apiUrl, sharedGet } from '../api.js';
 
 export function Loading({ label = 'Loading…' }) {
@@ -29,22 +29,17 @@ export function useApi(path, params) {
   const url = path ? apiUrl(path, params) : null;
   const [state, setState] = useState({ data: null, error: null, loading: !!url, url });
   const [tick, setTick] = useState(0);
-  const mounted = useRef(true);
-  useEffect(() => () => { mounted.current = false; }, []);
   // A layout effect, not a plain one: the request leaves as soon as the component is in the DOM,
   // instead of after the browser has laid out and painted the whole page (~0.4 s on a first
   // load of the overview on a slow machine).
   useLayoutEffect(() => {
     if (!url) { setState({ data: null, error: null, loading: false, url }); return undefined; }
-    const ctl = new AbortController();
+    let live = true;  // the shared request goes on for others; this component just stops listening
     setState((s) => (s.url === url && s.loading && !s.error ? s : { data: s.url === url ? s.data : null, error: null, loading: true, url }));
     sharedGet(url, tick > 0)  // Retry and reload ask afresh
-      .then((data) => { if (!ctl.signal.aborted) setState({ data, error: null, loading: false, url }); })
-      .catch((error) => {
-        if (ctl.signal.aborted || (error && error.name === 'AbortError')) return;
-        setState({ data: null, error, loading: false, url });
-      });
-    return () => ctl.abort();
+      .then((data) => { if (live) setState({ data, error: null, loading: false, url }); })
+      .catch((error) => { if (live) setState({ data: null, error, loading: false, url }); });
+    return () => { live = false; };
   }, [url, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { ...state, reload };

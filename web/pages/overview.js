@@ -42,10 +42,9 @@ export function prefetch(route) {
 }
 
 export default function Overview() {
-  const f = useFilters();
-  const fp = filterParams(f);
-  const days = rangeDays(f, 366);
-  const r = requests(f);
+  const r = requests(useFilters());
+  const fp = r.stats[1];
+  const { days } = r.daily[1];
   const stats = useApi(...r.stats);
   const daily = useApi(...r.daily);
   const year = useApi(...r.year);
