@@ -56,21 +56,36 @@ export const apiGet = (path, params, signal) => api(path, { params, signal });
 
 // GETs shared by everyone who asks for the same URL while it is on its way, so that two parts of
 // a page asking the same question make one request. A prefetched answer (prefetch below) is
-// kept for a few seconds: the page that asked for it ahead of time takes it when it mounts.
+// kept for a few seconds: the page that asked for it ahead of time takes it when it mounts,
+// synchronously once it has arrived (readyAnswer), so that its first render already shows it.
 // Any write drops the kept answers. Callers that go away simply ignore the answer.
-const shared = new Map();  // url -> { promise, prefetched, at }
+const shared = new Map();  // url -> { promise, prefetched, at, done, value }
 const PREFETCH_TTL_MS = 5000;
+
+function usable(e) {
+  return e && (!e.prefetched || performance.now() - e.at < PREFETCH_TTL_MS);
+}
 
 /** GET `url`, sharing a request already on its way (or prefetched) unless `fresh`. */
 export function sharedGet(url, fresh = false) {
   const hit = shared.get(url);
-  if (!fresh && hit && (!hit.prefetched || performance.now() - hit.at < PREFETCH_TTL_MS)) return hit.promise;
+  if (!fresh && usable(hit)) return hit.promise;
   return startGet(url, false);
 }
 
+/** The answer for `url` when a shared request has already brought it: { value }, else null. */
+export function readyAnswer(url) {
+  const hit = shared.get(url);
+  return usable(hit) && hit.done ? { value: hit.value } : null;
+}
+
 function startGet(url, prefetched) {
-  const entry = { prefetched, at: performance.now(), promise: null };
-  entry.promise = api(url).finally(() => {
+  const entry = { prefetched, at: performance.now(), promise: null, done: false, value: undefined };
+  entry.promise = api(url).then((value) => {
+    entry.done = true;
+    entry.value = value;
+    return value;
+  }).finally(() => {
     if (!entry.prefetched && shared.get(url) === entry) shared.delete(url);
   });
   entry.promise.catch(() => {});  // a prefetch nobody takes must not be an unhandled rejection
@@ -82,9 +97,13 @@ function dropPrefetched() {
   for (const [url, e] of shared) if (e.prefetched) shared.delete(url);
 }
 
-/** Starts GET `url` now, for a page that is about to mount and ask for it (see sharedGet). */
+/**
+ * Starts GET `url` now, for a page that is about to mount and ask for it (see sharedGet).
+ * Returns the request's promise (it never rejects: the page shows the error when it asks).
+ */
 export function prefetch(url) {
   if (!shared.has(url)) startGet(url, true);
+  return shared.get(url).promise.catch(() => {});
 }
 
 export const apiSend = (method, path, body, params) => api(path, { method, body, params });

@@ -1,7 +1,7 @@
 // Overview: headline cards, budget banners, a year of daily cost, daily tokens and cost, top
 // tools, top projects, recent sessions and prompt categories. All honour the global filter.
-import { html, useMemo } from '../html.js';
-import { useApi, Async, ErrorBox } from '../components/states.js';
+import { html } from '../html.js';
+import { Fetch } from '../components/states.js';
 import { Card, Section } from '../components/card.js';
 import { Money, Int, Pct, Bar } from '../components/num.js';
 import { Chart } from '../components/chart.js';
@@ -35,29 +35,24 @@ function requests(f) {
   };
 }
 
-/** Sends the overview's requests for `route` ahead of its first render (app.js). */
+/** Sends the overview's requests for `route` ahead of its first render (app.js); their promises. */
 export function prefetch(route) {
-  for (const [path, params] of Object.values(requests(readFilters(route.query)))) prefetchUrl(apiUrl(path, params));
-  prefetchUrl('/api/budgets/status');  // BudgetBanners
+  const asked = Object.values(requests(readFilters(route.query))).map(([path, params]) => prefetchUrl(apiUrl(path, params)));
+  asked.push(prefetchUrl('/api/budgets/status'));  // BudgetBanners
+  return asked;
 }
 
 export default function Overview() {
   const r = requests(useFilters());
   const fp = r.stats[1];
   const { days } = r.daily[1];
-  const stats = useApi(...r.stats);
-  const daily = useApi(...r.daily);
-  const year = useApi(...r.year);
-  const tools = useApi(...r.tools);
-  const projects = useApi(...r.projects);
-  const recent = useApi(...r.recent);
-  const prompts = useApi(...r.prompts);
+  // Each section fetches its own answer (Fetch), so that an answer re-renders its section only.
 
   return html`<div class="page">
     <h1>Overview</h1>
     <${BudgetBanners} />
     <div id="stats-cards" data-api-url=${apiUrl('/api/stats', fp)}>
-      <${Async} res=${stats} what="statistics">${(d) => {
+      <${Fetch} req=${r.stats} what="statistics">${(d) => {
         const s = statsBlock(d);
         const b = s.block || {};
         const o = s.other || {};
@@ -75,16 +70,16 @@ export default function Overview() {
     </div>
 
     <${Section} title="Daily cost, last year">
-      <${Async} res=${year} what="daily cost">${(d) => html`<${Chart} title="Daily cost (USD), last 366 days" height="sm" option=${calendarOption(d)} />`}<//>
+      <${Fetch} req=${r.year} what="daily cost">${(d) => html`<${Chart} title="Daily cost (USD), last 366 days" height="sm" option=${calendarOption(d)} />`}<//>
     <//>
 
     <${Section} title="Tokens and cost per day">
-      <${Async} res=${daily} what="daily statistics">${(d) => html`<${Chart} title=${`Tokens and cost per day (${days} days)`} option=${dailyOption(d)} />`}<//>
+      <${Fetch} req=${r.daily} what="daily statistics">${(d) => html`<${Chart} title=${`Tokens and cost per day (${days} days)`} option=${dailyOption(d)} />`}<//>
     <//>
 
     <div class="grid2">
       <${Section} title="Top tools" actions=${html`<a href=${hrefWith('/tools')}>All tools</a>`}>
-        <${Async} res=${tools} what="tool statistics">${(d) => {
+        <${Fetch} req=${r.tools} what="tool statistics">${(d) => {
           const rows = (Array.isArray(d) ? d : d.tools || []).slice(0, 10);
           const max = Math.max(1, ...rows.map((r) => r.calls || 0));
           return html`<${DataTable} caption="Top tools" empty="No tool calls in this range." rows=${rows} columns=${[
@@ -96,7 +91,7 @@ export default function Overview() {
         }}<//>
       <//>
       <${Section} title="Top projects" actions=${html`<a href=${hrefWith('/projects')}>All projects</a>`}>
-        <${Async} res=${projects} what="project statistics">${(d) => {
+        <${Fetch} req=${r.projects} what="project statistics">${(d) => {
           const rows = (Array.isArray(d) ? d : d.projects || []).slice(0, 10);
           return html`<${DataTable} caption="Top projects" empty="No projects in this range." rows=${rows} columns=${[
             { key: 'name', label: 'Project', render: (r) => html`<a href=${hrefWith(`/projects/${encodeURIComponent(r.path)}`)} title=${r.path}>${r.name || r.path}</a>` },
@@ -109,11 +104,11 @@ export default function Overview() {
     </div>
 
     <${Section} title="Recent sessions" actions=${html`<a href=${hrefWith('/sessions')}>All sessions</a>`}>
-      <${Async} res=${recent} what="recent sessions">${(d) => html`<${SessionTable} rows=${d.sessions || []} compact=${true} />`}<//>
+      <${Fetch} req=${r.recent} what="recent sessions">${(d) => html`<${SessionTable} rows=${d.sessions || []} compact=${true} />`}<//>
     <//>
 
     <${Section} title="Prompt categories">
-      <${Async} res=${prompts} what="prompt categories">${(d) => {
+      <${Fetch} req=${r.prompts} what="prompt categories">${(d) => {
         const rows = d.categories || [];
         const max = Math.max(0, ...rows.map((r) => r.count || 0));
         const trends = d.trends || [];
