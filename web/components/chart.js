@@ -55,7 +55,7 @@ export function Chart({ option, title, height = 'md', onClick, className = '' })
     return () => {
       disposed = true;
       if (ro) ro.disconnect();
-      if (chart.current && !chart.current.isDisposed()) chart.current.dispose();
+      if (chart.current && !chart.current.isDisposed()) disposeChart(chart.current);
       chart.current = null;
     };
   }, [theme]);
@@ -69,6 +69,17 @@ export function Chart({ option, title, height = 'md', onClick, className = '' })
 
   if (error) return html`<${ErrorBox} error=${{ message: `The chart library failed to load: ${error.message}` }} />`;
   return html`<div class=${`chart chart-${height} ${className}`} ref=${el} role="img" aria-label=${title}></div>`;
+}
+
+// zrender (ECharts' renderer) finishes a long paint in later animation frames and does not
+// cancel them when the chart is disposed: the next frame then reads the disposed painter and
+// throws ("Cannot read properties of null (reading 'layerStack')", seen when a page is left while
+// its charts draw). A paint whose id is no longer the painter's stops at its next frame (how
+// zrender's own refresh cancels one): retire the id, then dispose.
+function disposeChart(c) {
+  const painter = c.getZr && c.getZr() && c.getZr().painter;
+  if (painter && '_redrawId' in painter) painter._redrawId = null;
+  c.dispose();
 }
 
 function withDefaults(option, title) {
