@@ -12,7 +12,10 @@
 //     only usage_rollup (15-minute buckets kept by the ingestor), never the messages table. A
 //     bucket is in range when from <= bucket < to. Days are the buckets' calendar days in the
 //     filter's zone (zone offsets are multiples of 15 minutes, so a bucket never straddles two
-//     days). `sessions` counts the distinct sessions with rollup rows in the range.
+//     days). `sessions` counts the distinct sessions with rollup rows in the range. The
+//     all-time blocks (StatsSummary's `total`, ProjectStats without dates) read the same sums
+//     from the sessions table when no model narrows them: the writer keeps a session's totals
+//     equal to its rollup rows', and there are ~13 times fewer sessions than rollup rows.
 //   - Tool, skill, MCP, error and file figures read tool_calls (timestamp in range; the
 //     project through the calls' sessions). Calls whose tool_use was never seen (tool_name
 //     NULL) are left out. An error is a call whose result has is_error (success = 0).

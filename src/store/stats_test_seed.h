@@ -80,6 +80,7 @@ class StatsStore {
   }
   Db& db() { return *db_; }
 
+  // Seed sessions before their rollup rows, which add to the session's totals.
   void Session(const Sess& s) {
     Stmt q(*db_,
            "INSERT INTO sessions(id, project_path, project_name, started_at, last_activity_at, "
@@ -90,6 +91,8 @@ class StatsStore {
     q.Run();
   }
 
+  // Also adds the row to its session's totals, as the writer does (all-time statistics read
+  // them instead of the rollup); a session not seeded yet is created in the row's project.
   void Rollup(const Roll& r) {
     const int64_t b = r.at - ((r.at % kRollupBucketMs) + kRollupBucketMs) % kRollupBucketMs;
     Stmt q(*db_, R"SQL(
@@ -102,6 +105,26 @@ VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15))SQL");
     q.Bind(8, r.tool_calls).Bind(9, r.tool_errors).Bind(10, r.input).Bind(11, r.output);
     q.Bind(12, r.cache_read).Bind(13, r.cw5).Bind(14, r.cw1h).Bind(15, r.cost);
     q.Run();
+    Stmt t(*db_, R"SQL(
+INSERT INTO sessions(id, project_path, message_count, assistant_messages, user_prompt_count,
+  tool_call_count, tool_error_count, input_tokens, output_tokens, cache_read_tokens,
+  cache_write_5m_tokens, cache_write_1h_tokens, cost_usd)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+ON CONFLICT(id) DO UPDATE SET message_count=message_count+excluded.message_count,
+  assistant_messages=assistant_messages+excluded.assistant_messages,
+  user_prompt_count=user_prompt_count+excluded.user_prompt_count,
+  tool_call_count=tool_call_count+excluded.tool_call_count,
+  tool_error_count=tool_error_count+excluded.tool_error_count,
+  input_tokens=input_tokens+excluded.input_tokens, output_tokens=output_tokens+excluded.output_tokens,
+  cache_read_tokens=cache_read_tokens+excluded.cache_read_tokens,
+  cache_write_5m_tokens=cache_write_5m_tokens+excluded.cache_write_5m_tokens,
+  cache_write_1h_tokens=cache_write_1h_tokens+excluded.cache_write_1h_tokens,
+  cost_usd=cost_usd+excluded.cost_usd)SQL");
+    t.Bind(1, r.session_id).Bind(2, r.project_path).Bind(3, r.messages);
+    t.Bind(4, r.assistant_messages).Bind(5, r.user_prompts).Bind(6, r.tool_calls);
+    t.Bind(7, r.tool_errors).Bind(8, r.input).Bind(9, r.output).Bind(10, r.cache_read);
+    t.Bind(11, r.cw5).Bind(12, r.cw1h).Bind(13, r.cost);
+    t.Run();
   }
 
   void Message(const Msg& m) {

@@ -120,9 +120,18 @@ ordered_json ToolStats(Db& db, const QueryFilter& f) {
     int64_t calls = 0, errors = 0;
     std::vector<int64_t> durations;
   };
-  std::map<std::string, Agg> tools;
+  std::map<std::string, Agg, std::less<>> tools;
+  Agg* a_ptr = nullptr;  // the rows come grouped by tool name (the index's order): look up less
+  std::string_view a_name;
   while (q.Step()) {
-    Agg& a = tools[q.Text(0)];
+    std::string_view name = q.TextView(0);
+    if (!a_ptr || name != a_name) {
+      auto it = tools.find(name);
+      if (it == tools.end()) it = tools.emplace(std::string(name), Agg()).first;
+      a_ptr = &it->second;
+      a_name = it->first;
+    }
+    Agg& a = *a_ptr;
     ++a.calls;
     if (!q.IsNull(1) && q.Int(1) == 0) ++a.errors;
     if (!q.IsNull(2)) a.durations.push_back(q.Int(2));

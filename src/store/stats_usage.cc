@@ -58,11 +58,17 @@ const char* const kBlockColumns =
 // A block and the distinct sessions behind it. Summing the rollup rows here is several times
 // faster than SQLite's sum() and count(DISTINCT) over the same scan.
 struct SessionBlock {
+  // Looked up by the column's string_view: a session's id is copied once, not once per row.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
   Block block;
-  std::unordered_set<std::string> sessions;
+  std::unordered_set<std::string, Hash, std::equal_to<>> sessions;
   void Add(const Stmt& q, int session_col, int first_col) {
     block.AddRow(q, first_col);
-    sessions.emplace(q.TextView(session_col));
+    std::string_view id = q.TextView(session_col);
+    if (sessions.find(id) == sessions.end()) sessions.emplace(id);
   }
   Block Done() {
     block.sessions = int64_t(sessions.size());
@@ -87,6 +93,33 @@ Block RollupBlock(Db& db, const QueryFilter& f,
   return b.Done();
 }
 
+// All-time blocks per project (every project in one block when `by_project` is false) read from
+// the sessions table, for callers whose filter has no model and no dates: the writer keeps a
+// session's totals equal to the sums of its usage_rollup rows, and a store holds about a
+// thirteenth as many sessions as rollup rows. A session has rollup rows once it has a message.
+std::vector<std::pair<std::string, Block>> SessionTotals(
+    Db& db, const std::optional<std::vector<std::string>>& paths, bool by_project) {
+  SqlConditions where;
+  where.Add("message_count > 0");
+  if (paths) where.Add("project_path IN (SELECT value FROM json_each(?))", {JsonList(*paths)});
+  const std::string key = by_project ? "project_path" : "''";
+  Stmt q(db, "SELECT " + key +
+                 ", count(*), sum(message_count), sum(tool_call_count), sum(input_tokens), "
+                 "sum(output_tokens), sum(cache_read_tokens), "
+                 "sum(cache_write_5m_tokens + cache_write_1h_tokens), total(cost_usd) "
+                 "FROM sessions" +
+                 where.Where() + " GROUP BY 1 ORDER BY 1");
+  where.Bind(q);
+  std::vector<std::pair<std::string, Block>> out;
+  while (q.Step()) {
+    Block b;
+    b.sessions = q.Int(1);
+    b.AddRow(q, 2);
+    out.emplace_back(q.Text(0), b);
+  }
+  return out;
+}
+
 void AddActiveScope(SqlConditions& where, const std::optional<std::vector<std::string>>& paths,
                     int64_t now_ms, int64_t window_ms) {
   where.Add("s.ended_at IS NULL");
@@ -109,7 +142,12 @@ ordered_json StatsSummary(Db& db, const QueryFilter& f, int64_t now_ms, int64_t 
   ordered_json out;
   out["period_label"] = filtered ? "filtered" : "today";
   out[filtered ? "filtered" : "today"] = RollupBlock(db, period, paths, true).Json();
-  out["total"] = RollupBlock(db, f, paths, false).Json();
+  if (f.model) {
+    out["total"] = RollupBlock(db, f, paths, false).Json();
+  } else {
+    auto all = SessionTotals(db, paths, /*by_project=*/false);
+    out["total"] = (all.empty() ? Block() : all[0].second).Json();
+  }
   SqlConditions where;
   AddActiveScope(where, paths, now_ms, active_window_ms);
   Stmt q(db, "SELECT count(*) FROM sessions s" + where.Where());
@@ -230,22 +268,26 @@ ordered_json ProjectStats(Db& db, const QueryFilter& f) {
     while (q.Step())
       info[q.Text(0)].commits = q.Int(1);
   }
-  SqlConditions where;
-  AddRollupScope(where, f, paths);
-  Stmt q(db, std::string("SELECT project_path, session_id, ") + kBlockColumns +
-                 " FROM usage_rollup" + where.Where());
-  where.Bind(q);
-  std::map<std::string, SessionBlock, std::less<>> by_project;
-  while (q.Step()) {
-    std::string_view path = q.TextView(0);
-    auto it = by_project.find(path);
-    if (it == by_project.end()) it = by_project.emplace(std::string(path), SessionBlock()).first;
-    it->second.Add(q, 1, 2);
+  std::vector<std::pair<std::string, Block>> projects;  // in path order
+  if (!f.model && !f.from_ms && !f.to_ms) {
+    projects = SessionTotals(db, paths, /*by_project=*/true);
+  } else {
+    SqlConditions where;
+    AddRollupScope(where, f, paths);
+    Stmt q(db, std::string("SELECT project_path, session_id, ") + kBlockColumns +
+                   " FROM usage_rollup" + where.Where());
+    where.Bind(q);
+    std::map<std::string, SessionBlock, std::less<>> by_project;
+    while (q.Step()) {
+      std::string_view path = q.TextView(0);
+      auto it = by_project.find(path);
+      if (it == by_project.end()) it = by_project.emplace(std::string(path), SessionBlock()).first;
+      it->second.Add(q, 1, 2);
+    }
+    for (auto& [path, sb] : by_project)
+      projects.emplace_back(path, sb.Done());
   }
-  std::vector<std::pair<std::string, Block>> projects;
-  for (auto& [path, sb] : by_project)
-    projects.emplace_back(path, sb.Done());
-  // By cost, most expensive first; by path among equals (the map gave path order).
+  // By cost, most expensive first; by path among equals.
   std::stable_sort(projects.begin(), projects.end(),
                    [](const auto& a, const auto& b) { return a.second.cost > b.second.cost; });
   ordered_json out = ordered_json::array();

@@ -81,6 +81,8 @@ describe('statistics on an imported corpus', () => {
     const today = await getJson('/api/stats?tz=UTC');
     assert.equal(today.period_label, 'today');
     assert.deepEqual(Object.keys(today.today), BLOCK_FIELDS);
+    // Undated, the total is read from the sessions table rather than the rollup: same figures.
+    assert.deepEqual(today.total, j.total);
     const none = await getJson('/api/stats?from=1990-01-01&to=1990-01-31');
     assert.equal(none.filtered.sessions, 0);
     assert.equal(none.filtered.cost_usd, 0);
@@ -166,6 +168,12 @@ describe('statistics on an imported corpus', () => {
       if (p.commits === 0) assert.equal(p.cost_per_commit, null);
     }
     for (let i = 1; i < j.length; i++) assert.ok(j[i - 1].cost_usd >= j[i].cost_usd);
+    // Undated, the figures come from the sessions table rather than the rollup: the same rows.
+    assert.deepEqual(await getJson('/api/stats/projects'), j);
+    const one = j[0].path;
+    assert.deepEqual(await getJson(`/api/stats/projects?project=${q(one)}`), [j[0]]);
+    assert.deepEqual((await getJson(`/api/stats?project=${q(one)}`)).total,
+      (await getJson(`/api/stats?${RANGE}&project=${q(one)}`)).total);
   });
 
   test('/api/stats/tools equals truth.by_tool, by calls desc then name', async () => {
