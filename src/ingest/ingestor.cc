@@ -323,6 +323,20 @@ class ChunkQueue {
     done_ = true;
     not_empty_.notify_all();
   }
+  // The consumer hands back a chunk it is done with: the producer destroys it (DropReturned,
+  // before it parses more), so that the records are freed by the thread that allocated them,
+  // off the writer's time. At most about a queue's worth of chunks waits to be dropped.
+  void Return(Chunk&& c) {
+    std::lock_guard lock(mu_);
+    returned_.push_back(std::move(c));
+  }
+  void DropReturned() {
+    std::vector<Chunk> drop;
+    {
+      std::lock_guard lock(mu_);
+      drop.swap(returned_);
+    }
+  }
   void Stop() {
     std::lock_guard lock(mu_);
     stopped_ = true;
@@ -333,6 +347,7 @@ class ChunkQueue {
   std::mutex mu_;
   std::condition_variable not_full_, not_empty_;
   std::deque<Chunk> q_;
+  std::vector<Chunk> returned_;
   size_t weight_ = 0, max_weight_;
   bool done_ = false, stopped_ = false;
 };
@@ -386,6 +401,7 @@ void ReadFiles(const std::vector<TranscriptFile>& files,
     bool stopped = false;
     int64_t bytes = 0;
     std::string failure = ReadLines(fd, offset, &bytes, [&](std::vector<ParsedLine>& lines) {
+      q.DropReturned();
       Chunk c;
       c.file = i;
       c.bytes = bytes;
@@ -487,6 +503,9 @@ IngestStats Ingestor::IngestTree(const std::vector<std::string>& roots,
       ++done;
       if (progress) progress({done, int64_t(files.size()), stats.bytes, bytes_total, false});
     }
+    // Freeing a chunk's records here cost the writer ~15% of a 200 MB import (glibc frees
+    // memory of another thread's arena under that arena's lock): the reader frees them.
+    if (!c.lines.empty()) queue.Return(std::move(c));
   }
   Flush(stats);
   if (deferred) {

@@ -288,6 +288,10 @@ void Configure(Db& db, bool writer) {
   db.Exec(writer ? "PRAGMA cache_size=-65536" : "PRAGMA cache_size=-32768");
   db.Exec(writer ? "PRAGMA mmap_size=0" : "PRAGMA mmap_size=268435456");
   if (writer) {
+    // A new store gets 8 KiB pages (an existing one keeps its size: this is then a no-op):
+    // a 1 GB import took ~12% less time than with 4 KiB. 16 KiB was faster again but raised
+    // the import's peak RSS past 350 MB.
+    db.Exec("PRAGMA page_size=8192");
     db.Exec("PRAGMA journal_mode=WAL");
     db.Exec("PRAGMA synchronous=NORMAL");
   }

@@ -49,6 +49,26 @@ TEST_F(SchemaTest, ANewStoreHasTheLatestSchema) {
   EXPECT_EQ(IndexColumns(*db, "tool_calls_name"), kToolStatsIndex);
 }
 
+TEST_F(SchemaTest, ANewStoreHasLargePagesAndAnOldOneKeepsItsOwn) {
+  {
+    auto db = OpenStore(path_);
+    Stmt q(*db, "PRAGMA page_size");
+    ASSERT_TRUE(q.Step());
+    EXPECT_EQ(q.Int(0), 8192);
+  }
+  Remove();
+  {
+    Db raw(path_, Db::Mode::kReadWrite);
+    raw.Exec("PRAGMA page_size=4096");
+    raw.Exec("CREATE TABLE t(x)");
+  }
+  auto db = OpenStore(path_);  // migrates the store in place: the page size stays
+  Stmt q(*db, "PRAGMA page_size");
+  ASSERT_TRUE(q.Step());
+  EXPECT_EQ(q.Int(0), 4096);
+  EXPECT_EQ(UserVersion(*db), kSchemaVersion);
+}
+
 TEST_F(SchemaTest, AVersionOneStoreIsMigratedKeepingItsRows) {
   {
     auto db = OpenStore(path_);
