@@ -20,26 +20,29 @@ export function statsBlock(data) {
   return { block: data.total || data[data.period_label], label: 'all time', other: data.today, otherLabel: 'today' };
 }
 
-/** What the overview asks the API for filter `f`: name -> [path, params]. */
+/**
+ * What the overview asks the API for filter `f`: name -> [path, params], in the order the
+ * requests leave: the cards' and tables' first, the charts' last (they draw after the content
+ * anyway, and the browser and the server then work on the content's answers first).
+ */
 function requests(f) {
   const fp = filterParams(f);
   const undated = filterParams(f, { dates: false });
   return {
     stats: ['/api/stats', fp],
-    daily: ['/api/stats/daily', { ...undated, days: rangeDays(f, 366) }],
-    year: ['/api/stats/daily', { ...undated, days: 366 }],
     tools: ['/api/stats/tools', fp],
     projects: ['/api/stats/projects', fp],
     recent: ['/api/sessions', { ...fp, limit: 10 }],
     prompts: ['/api/stats/prompt-patterns', fp],
+    budgets: ['/api/budgets/status', {}],  // BudgetBanners
+    daily: ['/api/stats/daily', { ...undated, days: rangeDays(f, 366) }],
+    year: ['/api/stats/daily', { ...undated, days: 366 }],
   };
 }
 
 /** Sends the overview's requests for `route` ahead of its first render (app.js); their promises. */
 export function prefetch(route) {
-  const asked = Object.values(requests(readFilters(route.query))).map(([path, params]) => prefetchUrl(apiUrl(path, params)));
-  asked.push(prefetchUrl('/api/budgets/status'));  // BudgetBanners
-  return asked;
+  return Object.values(requests(readFilters(route.query))).map(([path, params]) => prefetchUrl(apiUrl(path, params)));
 }
 
 export default function Overview() {
