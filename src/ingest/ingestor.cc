@@ -36,9 +36,10 @@ bool ClassifyTranscript(const std::string& root, const std::string& path, Transc
   std::string name = p.filename().string();
   bool meta = name.ends_with(".meta.json");
   if (!meta && (!name.ends_with(".jsonl") || name == "journal.jsonl")) return false;
-  std::error_code ec;
-  fs::path rel = fs::relative(p, root, ec);
-  if (ec) rel = p;
+  // Paths come from iterating `root` (or start with it): a lexical cut is enough, where
+  // fs::relative() resolved every component of both paths (a readlink per component per file).
+  fs::path rel = p.lexically_relative(root);
+  if (rel.empty() || *rel.begin() == "..") rel = p;
   std::vector<std::string> parts;
   for (const auto& part : rel)
     parts.push_back(part.string());
@@ -497,7 +498,10 @@ IngestStats Ingestor::IngestTree(const std::vector<std::string>& roots,
     if (!c.lines.empty()) ApplyLines(cur, c.lines, stats);
     if (c.end) {
       if (!c.failure.empty()) stats.failures.push_back(f.path + ": " + c.failure);
-      if (open) writer_.SetFileState({f.path, cur.inode, cur.size, cur.consumed, cur.lines});
+      if (open) {
+        writer_.SetFileState({f.path, cur.inode, cur.size, cur.consumed, cur.lines});
+        writer_.EndFile();
+      }
       open = false;
       if (writer_.pending() >= batch_rows_) Flush(stats);
       ++done;
