@@ -161,6 +161,76 @@ TEST_F(IngestRules, ToolResultsPairByIdInAnyOrder) {
   EXPECT_EQ(Int("SELECT success FROM tool_calls WHERE id='t1'"), 0);
 }
 
+TEST_F(IngestRules, ACallAndItsResultMakeOneRowInOneTransactionOrTwo) {
+  auto call = [](const std::string& id, const std::string& msg) {
+    return R"({"type":"assistant","sessionId":"s1","cwd":"/w/app","uuid":"c-)" + id +
+           R"(","requestId":"r-)" + msg + R"(","timestamp":"2026-10-01T10:00:00.000Z",)" +
+           R"("message":{"id":")" + msg + R"(","model":"x","content":[{"type":"tool_use","id":")" +
+           id + R"(","name":"Read","input":{"file_path":"/w/app/)" + id + R"("}}]}})" + "\n";
+  };
+  auto result = [](const std::string& id, const std::string& out) {
+    return R"({"type":"user","sessionId":"s1","uuid":"u-)" + id +
+           R"(","timestamp":"2026-10-01T10:00:02.000Z","message":{"content":[{"type":)" +
+           R"("tool_result","tool_use_id":")" + id + R"(","content":")" + out + R"("}]},)" +
+           R"("toolUseResult":{"stdout":")" + out + R"(","stderr":"","durationMs":40}})" + "\n";
+  };
+  // t1: call, a copy of the call, its result, all in one file (one transaction).
+  // t2: the call now, its result in a later import (a second transaction).
+  Write("-w-app/s1.jsonl",
+        call("t1", "m1") + call("t1", "m1") + result("t1", "one") + call("t2", "m2"));
+  Ingest();
+  EXPECT_EQ(Int("SELECT count(*) FROM tool_calls"), 2);
+  EXPECT_EQ(Int("SELECT tool_call_count FROM sessions"), 2);
+  EXPECT_EQ(Int("SELECT count(*) FROM tool_calls WHERE id='t2' AND result_at IS NULL"), 1);
+  Write("-w-app/s1.jsonl", result("t2", "two"), true);
+  // A resumed copy of t1's call and result in another file counts nothing again.
+  Write("-w-app/s2.jsonl", call("t1", "m1") + result("t1", "one"));
+  Ingest();
+  EXPECT_EQ(Int("SELECT tool_call_count FROM sessions"), 2);
+  EXPECT_EQ(Int("SELECT sum(tool_calls) FROM usage_rollup"), 2);
+  for (const char* id : {"t1", "t2"}) {
+    Stmt q(*db_,
+           "SELECT tool_name, file_path, message_id, success, duration_ms, stdout_preview, "
+           "result_at IS NOT NULL FROM tool_calls WHERE id=?1");
+    q.Bind(1, id);
+    ASSERT_TRUE(q.Step()) << id;
+    EXPECT_EQ(q.Text(0), "Read");
+    EXPECT_EQ(q.Text(1), std::string("/w/app/") + id);
+    EXPECT_EQ(q.Text(2), id == std::string("t1") ? "m1" : "m2");
+    EXPECT_EQ(q.Int(3), 1);
+    EXPECT_EQ(q.Int(4), 40);
+    EXPECT_EQ(q.Text(5), id == std::string("t1") ? "one" : "two");
+    EXPECT_EQ(q.Int(6), 1);
+  }
+}
+
+TEST_F(IngestRules, AResponseContinuedInAnotherFileKeepsOneRowAndItsWholeText) {
+  // The writer forgets a file's responses when the file ends; a later file continuing one
+  // (in the same transaction, then in the next one) reads it back.
+  Write("-w-app/s1.jsonl", Assistant("a", "m1", "r1", 3, "2026-10-01T10:00:00.000Z", "", "alpha"));
+  Write("-w-app/s1/subagents/agent-abc.jsonl",
+        Assistant("b", "m1", "r1", 90, "2026-10-01T10:00:01.000Z", "", "bravo"));
+  Ingest();
+  EXPECT_EQ(Int("SELECT count(*) FROM messages"), 1);
+  EXPECT_EQ(Int("SELECT output_tokens FROM sessions"), 90);
+  Write("-w-app/s1/subagents/agent-abc.jsonl",
+        Assistant("c", "m1", "r1", 120, "2026-10-01T10:00:02.000Z", "", "charlie"), true);
+  Ingest();
+  EXPECT_EQ(Int("SELECT count(*) FROM messages"), 1);
+  EXPECT_EQ(Int("SELECT output_tokens FROM sessions"), 120);
+  EXPECT_EQ(Int("SELECT sum(output_tokens) FROM usage_rollup"), 120);
+  Stmt t(*db_, "SELECT content_text FROM messages");
+  ASSERT_TRUE(t.Step());
+  EXPECT_EQ(t.Text(0), "alpha\nbravo\ncharlie");
+  for (const char* word : {"alpha", "bravo", "charlie"}) {
+    EXPECT_EQ(Int(std::string("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH '") +
+                  word + "'"),
+              1)
+        << word;
+  }
+  db_->Exec("INSERT INTO messages_fts(messages_fts) VALUES('integrity-check')");
+}
+
 TEST_F(IngestRules, GrowingTruncatedAndHalfWrittenFiles) {
   std::string path =
       Write("-w-app/s1.jsonl", Assistant("a", "m1", "r1", 10, "2026-10-01T10:00:00.000Z"));

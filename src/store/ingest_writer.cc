@@ -62,6 +62,36 @@ bool IsSpawn(const std::string& tool) {
   return tool == "Task" || tool == "Agent";
 }
 
+// Binds a call's columns ?1..?9 (insert_tool, insert_call_result).
+void BindCall(Stmt& q, const std::string& id, const std::string& session,
+              const std::string& message_id, const std::string& name, const std::string& input,
+              const std::string& file_path, int64_t ts, bool is_sidechain,
+              const std::string& agent) {
+  q.BindRef(1, id).BindRef(2, session);
+  if (message_id.empty()) {
+    q.BindNull(3);
+  } else {
+    q.BindRef(3, message_id);
+  }
+  q.BindRef(4, name).BindRef(5, input);
+  if (file_path.empty()) {
+    q.BindNull(6);
+  } else {
+    q.BindRef(6, file_path);
+  }
+  if (ts == kNoTime) {
+    q.BindNull(7);
+  } else {
+    q.Bind(7, ts);
+  }
+  q.Bind(8, int64_t(is_sidechain));
+  if (agent.empty()) {
+    q.BindNull(9);
+  } else {
+    q.BindRef(9, agent);
+  }
+}
+
 }  // namespace
 
 struct IngestWriter::Statements {
@@ -135,6 +165,11 @@ WHERE tool_calls.tool_name IS NULL)SQL"),
 UPDATE tool_calls SET success=?2, error=?3, duration_ms=coalesce(?4, duration_ms),
   stdout_preview=?5, stderr_preview=?6, result_at=?7
 WHERE id=?1 AND result_at IS NULL)SQL"),
+        insert_call_result(db, R"SQL(
+INSERT INTO tool_calls(id, session_id, message_id, tool_name, input, file_path, timestamp,
+  is_sidechain, agent_id, success, error, duration_ms, stdout_preview, stderr_preview, result_at)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+ON CONFLICT(id) DO NOTHING)SQL"),
         insert_result(db, R"SQL(
 INSERT INTO tool_calls(id, session_id, success, error, duration_ms, stdout_preview,
   stderr_preview, result_at, is_sidechain, agent_id)
@@ -200,8 +235,8 @@ ON CONFLICT(path) DO UPDATE SET inode=excluded.inode, size=excluded.size, offset
 
   Stmt find_session, insert_session, set_project, update_session, find_message, insert_message,
       update_usage, update_text, fts_insert, fts_index_new, max_rowid, fts_delete, insert_tool,
-      set_result, insert_result, link_agent, agent_meta, insert_compaction, rollup, model_rollup,
-      agent_totals, insert_error, file_state, reset_file_skips, count_skipped;
+      set_result, insert_call_result, insert_result, link_agent, agent_meta, insert_compaction,
+      rollup, model_rollup, agent_totals, insert_error, file_state, reset_file_skips, count_skipped;
 };
 
 struct IngestWriter::SessionDelta {
@@ -243,6 +278,13 @@ struct IngestWriter::AgentDelta {
   double cost = 0;
 };
 
+// A tool call as its assistant line gave it, before it is stored.
+struct IngestWriter::PendingCall {
+  std::string id, session, message_id, name, input, file_path, agent;
+  int64_t ts = kNoTime;
+  bool is_sidechain = false;
+};
+
 struct IngestWriter::MessageState {
   int64_t rowid = 0;
   std::string session, model, agent, text;
@@ -274,6 +316,11 @@ IngestWriter::~IngestWriter() {
   }
 }
 
+void IngestWriter::set_bulk_load(bool on) {
+  bulk_load_ = on;
+  if (!on) stored_messages_.Clear();
+}
+
 void IngestWriter::Begin() {
   if (tx_open_) return;
   db_.Exec("BEGIN IMMEDIATE");
@@ -282,6 +329,12 @@ void IngestWriter::Begin() {
   fts_mark_ = st_->max_rowid.Step() ? st_->max_rowid.Int(0) : 0;
   st_->max_rowid.Reset();
   pending_ = 0;
+}
+
+const std::string& IngestWriter::ProjectFor(const std::string& cwd) {
+  auto it = project_of_cwd_.find(cwd);
+  if (it == project_of_cwd_.end()) it = project_of_cwd_.emplace(cwd, ProjectOf(cwd)).first;
+  return it->second;
 }
 
 IngestWriter::SessionDelta& IngestWriter::Session(const std::string& id,
@@ -300,7 +353,7 @@ IngestWriter::SessionDelta& IngestWriter::Session(const std::string& id,
       if (found) d->project = q.Text(0);
       q.Reset();
       if (!found) {
-        d->project = ProjectOf(r.cwd);
+        d->project = ProjectFor(r.cwd);
         st_->insert_session.Bind(1, id).Bind(2, d->project).Bind(3, BaseName(d->project));
         if (r.cwd.empty()) {
           st_->insert_session.BindNull(4);
@@ -316,7 +369,7 @@ IngestWriter::SessionDelta& IngestWriter::Session(const std::string& id,
   SessionDelta& s = *it->second;
   if (s.project.empty() && !r.cwd.empty()) {
     // The first lines (summary, snapshots) carry no cwd: take the first line that does.
-    s.project = ProjectOf(r.cwd);
+    s.project = ProjectFor(r.cwd);
     projects_[id] = s.project;
     st_->set_project.Bind(1, id).Bind(2, s.project).Bind(3, BaseName(s.project)).Bind(4, r.cwd);
     st_->set_project.Run();
@@ -459,36 +512,15 @@ void IngestWriter::ApplyAssistant(const TranscriptRecord& r, const FileContext& 
 
   auto cached = messages_.find(key);
   MessageState* state = cached == messages_.end() ? nullptr : &cached->second;
-  if (!state) {
-    auto& q = st_->find_message;
-    q.Bind(1, key);
-    if (q.Step()) {
-      MessageState m;
-      m.rowid = q.Int(0);
-      m.session = q.Text(1);
-      m.model = q.Text(2);
-      m.ts = q.IsNull(3) ? kNoTime : q.Int(3);
-      m.usage.input_tokens = q.Int(4);
-      m.usage.output_tokens = q.Int(5);
-      m.usage.cache_read_tokens = q.Int(6);
-      m.usage.cache_write_5m_tokens = q.Int(7);
-      m.usage.cache_write_1h_tokens = q.Int(8);
-      m.cost = q.Real(9);
-      m.priced = q.Int(10) != 0;
-      m.agent = q.Text(11);
-      m.text = q.Text(12);
-      m.indexed = m.text;
-      m.usage.web_search_requests = q.Int(13);
-      state = &messages_.emplace(key, std::move(m)).first->second;
-    }
-    q.Reset();
-  }
+  if (!state && (!bulk_load_ || stored_messages_.MayContain(key))) state = LoadMessage(key);
 
+  bool inserted = false;
+  bool priced = true;
+  double cost = 0;
   if (!state) {
-    bool priced = true;
-    double cost = r.kind == "api_error" ? 0 : PriceOf(r.model, usage, r.legacy_cost_usd, &priced);
+    cost = r.kind == "api_error" ? 0 : PriceOf(r.model, usage, r.legacy_cost_usd, &priced);
     auto& q = st_->insert_message;
-    q.Bind(1, key)
+    q.BindRef(1, key)
         .Bind(2, !r.message_id.empty() ? r.message_id : (!r.uuid.empty() ? r.uuid : key))
         .Bind(3, s.id);
     if (r.parent_uuid.empty()) {
@@ -502,7 +534,7 @@ void IngestWriter::ApplyAssistant(const TranscriptRecord& r, const FileContext& 
     } else {
       q.Bind(7, r.model);
     }
-    q.Bind(8, r.text);
+    q.BindRef(8, r.text);
     if (ts == kNoTime) {
       q.BindNull(9);
     } else {
@@ -531,6 +563,12 @@ void IngestWriter::ApplyAssistant(const TranscriptRecord& r, const FileContext& 
         .Bind(22, cost)
         .Bind(23, int64_t(priced));
     q.Run();
+    inserted = db_.Changes() > 0;
+    // Not inserted: another writer stored it after the filter's answer (a concurrent import).
+    if (!inserted) state = LoadMessage(key);
+  }
+  if (inserted) {
+    if (bulk_load_) stored_messages_.Add(key);
     int64_t rowid = db_.LastInsertRowid();
     ++s.messages;
     prompt_dirty_.insert(s.id);
@@ -575,6 +613,7 @@ void IngestWriter::ApplyAssistant(const TranscriptRecord& r, const FileContext& 
     ApplyToolUses(r, s, r.message_id, agent);
     return;
   }
+  if (!state) throw DbError("response " + key + " was neither inserted nor found");
 
   // A further line of a known response: a later block, a resumed copy, or the final usage.
   MessageState& m = *state;
@@ -583,8 +622,8 @@ void IngestWriter::ApplyAssistant(const TranscriptRecord& r, const FileContext& 
                  (usage.output_tokens == m.usage.output_tokens &&
                   usage.total_tokens() > m.usage.total_tokens()));
   if (better) {
-    bool priced = true;
-    double cost = PriceOf(m.model, usage, r.legacy_cost_usd, &priced);
+    priced = true;
+    cost = PriceOf(m.model, usage, r.legacy_cost_usd, &priced);
     int64_t new_ts = ts != kNoTime ? ts : m.ts;
     auto& q = st_->update_usage;
     q.Bind(1, m.rowid)
@@ -655,41 +694,69 @@ void IngestWriter::ApplyAssistant(const TranscriptRecord& r, const FileContext& 
   ApplyToolUses(r, owner, r.message_id, m.agent);
 }
 
+IngestWriter::MessageState* IngestWriter::LoadMessage(const std::string& key) {
+  auto& q = st_->find_message;
+  q.BindRef(1, key);
+  MessageState* state = nullptr;
+  if (q.Step()) {
+    MessageState m;
+    m.rowid = q.Int(0);
+    m.session = q.Text(1);
+    m.model = q.Text(2);
+    m.ts = q.IsNull(3) ? kNoTime : q.Int(3);
+    m.usage.input_tokens = q.Int(4);
+    m.usage.output_tokens = q.Int(5);
+    m.usage.cache_read_tokens = q.Int(6);
+    m.usage.cache_write_5m_tokens = q.Int(7);
+    m.usage.cache_write_1h_tokens = q.Int(8);
+    m.cost = q.Real(9);
+    m.priced = q.Int(10) != 0;
+    m.agent = q.Text(11);
+    m.text = q.Text(12);
+    m.indexed = m.text;
+    m.usage.web_search_requests = q.Int(13);
+    state = &messages_.emplace(key, std::move(m)).first->second;
+  }
+  q.Reset();
+  return state;
+}
+
 void IngestWriter::ApplyToolUses(const TranscriptRecord& r, SessionDelta& s,
                                  const std::string& message_id, const std::string& agent) {
-  const int64_t ts = r.timestamp_ms.value_or(kNoTime);
+  // A call waits for its result (usually the next line), so that the two make one INSERT
+  // instead of an INSERT and an UPDATE of the same wide row; Flush() stores the calls left.
   for (const auto& t : r.tool_uses) {
-    auto& q = st_->insert_tool;
-    q.Bind(1, t.id).Bind(2, s.id);
-    if (message_id.empty()) {
-      q.BindNull(3);
-    } else {
-      q.Bind(3, message_id);
-    }
-    q.Bind(4, t.name).Bind(5, t.input_json.empty() ? std::string("{}") : t.input_json);
-    if (t.file_path.empty()) {
-      q.BindNull(6);
-    } else {
-      q.Bind(6, t.file_path);
-    }
-    if (ts == kNoTime) {
-      q.BindNull(7);
-    } else {
-      q.Bind(7, ts);
-    }
-    q.Bind(8, int64_t(r.is_sidechain));
-    if (agent.empty()) {
-      q.BindNull(9);
-    } else {
-      q.Bind(9, agent);
-    }
-    q.Run();
-    if (db_.Changes() == 0) continue;
-    ++s.tool_calls;
-    ++Rollup(ts, s.id, "", s.project).tool_calls;
-    if (IsSpawn(t.name)) ++s.subagents;
-    if (AgentDelta* a = Agent(s.id, agent, ts)) ++a->tool_calls;
+    auto [it, fresh] = pending_calls_.try_emplace(t.id);
+    if (!fresh) continue;  // a second copy of a call still waiting: the first one counts
+    PendingCall& c = it->second;
+    c.id = t.id;
+    c.session = s.id;
+    c.message_id = message_id;
+    c.name = t.name;
+    c.input = t.input_json.empty() ? std::string("{}") : t.input_json;
+    c.file_path = t.file_path;
+    c.agent = agent;
+    c.ts = r.timestamp_ms.value_or(kNoTime);
+    c.is_sidechain = r.is_sidechain;
   }
+}
+
+void IngestWriter::CountCall(const PendingCall& c) {
+  SessionDelta& s = *sessions_.at(c.session);  // the call's line was applied in this transaction
+  ++s.tool_calls;
+  ++Rollup(c.ts, s.id, "", s.project).tool_calls;
+  if (IsSpawn(c.name)) ++s.subagents;
+  if (AgentDelta* a = Agent(s.id, c.agent, c.ts)) ++a->tool_calls;
+}
+
+bool IngestWriter::StoreCall(const PendingCall& c) {
+  auto& q = st_->insert_tool;
+  BindCall(q, c.id, c.session, c.message_id, c.name, c.input, c.file_path, c.ts, c.is_sidechain,
+           c.agent);
+  q.Run();
+  if (db_.Changes() == 0) return false;  // a copy of a stored call
+  CountCall(c);
+  return true;
 }
 
 void IngestWriter::ApplyUser(const TranscriptRecord& r, const FileContext& ctx, SessionDelta& s,
@@ -748,34 +815,52 @@ void IngestWriter::ApplyToolResult(const ToolResultRecord& t, const TranscriptRe
   const int64_t ts = r.timestamp_ms.value_or(kNoTime);
   const std::string& out =
       !t.stdout_preview.empty() || t.is_error ? t.stdout_preview : t.content_preview;
-  auto bind_common = [&](Stmt& q, int first) {
+  auto bind_result = [&](Stmt& q, int first) {
     q.Bind(first, int64_t(!t.is_error));
     if (t.is_error) {
-      q.Bind(first + 1, t.error);
+      q.BindRef(first + 1, t.error);
     } else {
       q.BindNull(first + 1);
     }
     q.Bind(first + 2, t.duration_ms);
-    q.Bind(first + 3, out);
-    q.Bind(first + 4, t.stderr_preview);
+    q.BindRef(first + 3, out);
+    q.BindRef(first + 4, t.stderr_preview);
     q.Bind(first + 5, ts == kNoTime ? int64_t(0) : ts);
   };
-  auto& u = st_->set_result;
-  u.Bind(1, t.tool_use_id);
-  bind_common(u, 2);
-  u.Run();
-  if (db_.Changes() == 0) {
-    auto& q = st_->insert_result;
-    q.Bind(1, t.tool_use_id).Bind(2, s.id);
-    bind_common(q, 3);
-    q.Bind(9, int64_t(r.is_sidechain));
-    if (r.agent_id.empty()) {
-      q.BindNull(10);
-    } else {
-      q.Bind(10, r.agent_id);
-    }
+  bool stored = false;
+  if (auto waiting = pending_calls_.find(t.tool_use_id); waiting != pending_calls_.end()) {
+    PendingCall c = std::move(waiting->second);
+    pending_calls_.erase(waiting);
+    auto& q = st_->insert_call_result;
+    BindCall(q, c.id, c.session, c.message_id, c.name, c.input, c.file_path, c.ts, c.is_sidechain,
+             c.agent);
+    bind_result(q, 10);
     q.Run();
-    if (db_.Changes() == 0) return;  // a second copy of a known result
+    stored = db_.Changes() > 0;
+    if (stored) {
+      CountCall(c);
+    } else {
+      StoreCall(c);  // the id was stored before (a result first, or another writer): as below
+    }
+  }
+  if (!stored) {
+    auto& u = st_->set_result;
+    u.BindRef(1, t.tool_use_id);
+    bind_result(u, 2);
+    u.Run();
+    if (db_.Changes() == 0) {
+      auto& q = st_->insert_result;
+      q.BindRef(1, t.tool_use_id).BindRef(2, s.id);
+      bind_result(q, 3);
+      q.Bind(9, int64_t(r.is_sidechain));
+      if (r.agent_id.empty()) {
+        q.BindNull(10);
+      } else {
+        q.BindRef(10, r.agent_id);
+      }
+      q.Run();
+      if (db_.Changes() == 0) return;  // a second copy of a known result
+    }
   }
   if (t.is_error) {
     ++s.tool_errors;
@@ -814,10 +899,15 @@ void IngestWriter::SetFileState(const FileState& f) {
   q.Run();
 }
 
-void IngestWriter::Flush() {
-  // A response's blocks arrive as separate lines: its text is stored and indexed once here.
-  // Rows inserted by this transaction are indexed below in one pass; rows of earlier
-  // transactions whose text grew are re-indexed one by one.
+void IngestWriter::EndFile() {
+  WriteGrownTexts();
+  messages_.clear();
+}
+
+void IngestWriter::WriteGrownTexts() {
+  // A response's blocks arrive as separate lines: its text is stored once all are in. Rows
+  // inserted by this transaction are indexed at Flush() in one pass; rows of earlier
+  // transactions whose text grew are re-indexed here one by one.
   for (auto& [key, m] : messages_) {
     if (!m.text_grew) continue;
     m.text_grew = false;
@@ -834,6 +924,14 @@ void IngestWriter::Flush() {
     }
     m.indexed = m.text;
   }
+}
+
+void IngestWriter::Flush() {
+  // Calls whose result has not come in this transaction: stored alone, the result updates them.
+  for (const auto& [id, c] : pending_calls_)
+    StoreCall(c);
+  pending_calls_.clear();
+  WriteGrownTexts();
   // One INSERT ... SELECT tokenizes the batch's texts together: per-row inserts interleaved
   // with the other writes cost five times as much on a 1 GB import.
   st_->fts_index_new.Bind(1, fts_mark_);
@@ -948,6 +1046,7 @@ std::vector<std::string> IngestWriter::Commit() {
   rollups_.clear();
   agents_.clear();
   messages_.clear();
+  project_of_cwd_.clear();
   pending_ = 0;
   return touched;
 }

@@ -19,6 +19,7 @@
 #include "core/pricing.h"
 #include "core/records.h"
 #include "store/db.h"
+#include "store/key_filter.h"
 
 namespace cs {
 
@@ -51,6 +52,10 @@ class IngestWriter {
   void Apply(const TranscriptRecord& r, const FileContext& ctx, int64_t line_offset);
   void RecordSkipped(const std::string& path, int64_t offset, const std::string& reason);
   void SetFileState(const FileState& st);
+  // The file whose records were just applied has ended: its responses' texts are written and
+  // forgotten, so that a transaction's memory holds one file's responses, not a batch's. A
+  // later line of one of them (a resumed copy in another file) reads it back from the store.
+  void EndFile();
   // Flushes the derived totals and commits. Returns the sessions touched since Begin().
   std::vector<std::string> Commit();
   bool in_transaction() const { return tx_open_; }
@@ -59,7 +64,9 @@ class IngestWriter {
   void set_prices(const PriceBook* prices) { prices_ = prices; }
   // During a bulk load (store/bulk_load.h) the sessions' prompt_rollup rows are left for
   // RestoreIndexes() to rebuild at once: their per-session rebuild needs the deferred indexes.
-  void set_bulk_load(bool on) { bulk_load_ = on; }
+  // The store held no message when it began, so a response key this writer has not stored
+  // needs no lookup (the insert still checks: another process may write the same store).
+  void set_bulk_load(bool on);
 
  private:
   struct Statements;
@@ -67,8 +74,10 @@ class IngestWriter {
   struct RollupDelta;
   struct AgentDelta;
   struct MessageState;
+  struct PendingCall;
 
   SessionDelta& Session(const std::string& id, const TranscriptRecord& r);
+  const std::string& ProjectFor(const std::string& cwd);
   void Touch(SessionDelta& s, const TranscriptRecord& r);
   void ApplyAssistant(const TranscriptRecord& r, const FileContext& ctx, SessionDelta& s,
                       int64_t line_offset);
@@ -77,12 +86,17 @@ class IngestWriter {
   void ApplyToolUses(const TranscriptRecord& r, SessionDelta& s, const std::string& message_id,
                      const std::string& agent);
   void ApplyToolResult(const ToolResultRecord& t, const TranscriptRecord& r, SessionDelta& s);
+  MessageState* LoadMessage(const std::string& key);
+  // Upserts a call row without its result; counts it when it is new. Returns whether it was.
+  bool StoreCall(const PendingCall& c);
+  void CountCall(const PendingCall& c);
   RollupDelta& Rollup(int64_t ts, const std::string& session, const std::string& model,
                       const std::string& project);
   AgentDelta* Agent(const std::string& session, const std::string& agent, int64_t ts);
   double PriceOf(const std::string& model, const Usage& u, const std::optional<double>& legacy,
                  bool* priced) const;
   void Flush();
+  void WriteGrownTexts();
 
   Db& db_;
   const PriceBook* prices_;
@@ -94,9 +108,15 @@ class IngestWriter {
   std::unordered_map<std::string, RollupDelta> rollups_;
   std::unordered_map<std::string, AgentDelta> agents_;
   std::unordered_map<std::string, MessageState> messages_;  // this transaction's assistants
+  // Tool calls of this transaction still waiting for their result, by tool_use id.
+  std::unordered_map<std::string, PendingCall> pending_calls_;
+  KeyFilter stored_messages_;  // response keys stored by this bulk load
   // Sessions whose prompts or answer costs changed in this transaction (prompt_rollup.h).
   std::unordered_set<std::string> prompt_dirty_;
   bool bulk_load_ = false;
+  // The project of each cwd met in this transaction: a look costs a stat per directory level,
+  // and a project's sessions share their cwd. Cleared at Commit() so a new repository shows.
+  std::unordered_map<std::string, std::string> project_of_cwd_;
   // Project path of every session seen by this writer (sessions never change project).
   std::unordered_map<std::string, std::string> projects_;
 };
