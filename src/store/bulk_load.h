@@ -3,14 +3,15 @@
 // import; creating them once at the end (from sorted data) costs a tenth of that.
 //
 // Contract: DeferIndexes() and RestoreIndexes() take the write connection, outside any
-// transaction, and each runs one transaction of its own (RestoreIndexes only when something
-// is deferred: it is called on every open). DeferIndexes() does nothing unless the
-// store holds no message yet; it records the CREATE statements in `meta` before dropping the
-// indexes, in the same transaction, so a crash between the two calls loses nothing:
-// OpenStore() calls RestoreIndexes() before anything else touches the schema. The writer's own
-// lookups use primary keys and unique constraints only, which are never deferred. The writer
-// also leaves prompt_rollup (prompt_rollup.h) to RestoreIndexes(), which rebuilds it from the
-// messages in the same transaction as the indexes. Throws DbError.
+// transaction. DeferIndexes() does nothing unless the store holds no message yet; it records
+// the CREATE statements in `meta` before dropping the indexes, in one transaction, so a crash
+// between the two calls loses nothing: OpenStore() calls RestoreIndexes() before anything else
+// touches the schema. RestoreIndexes() (a no-op unless something is deferred) creates each
+// index in a transaction of its own and clears the record in a last one, so a crash midway
+// leaves the rest to the next open. The writer's own lookups use primary keys and unique
+// constraints only, which are never deferred. The writer also leaves prompt_rollup
+// (prompt_rollup.h) to RestoreIndexes(), which rebuilds it from the messages in the
+// transaction that clears the record. Throws DbError.
 #pragma once
 #include "store/db.h"
 

@@ -84,5 +84,15 @@ TEST_F(BulkLoadTest, OpeningTheStoreRestoresIndexesAnInterruptedImportLeftOut) {
   EXPECT_FALSE(HasMeta(*db_));
 }
 
+TEST_F(BulkLoadTest, ARestoreStoppedMidwayIsFinishedByTheNextOpen) {
+  ASSERT_TRUE(DeferIndexes(*db_));
+  // The first index's transaction committed, then the process died.
+  db_->Exec(schema_.at("messages_session"));
+  db_.reset();
+  db_ = OpenStore(path_);
+  EXPECT_EQ(Indexes(*db_), schema_);
+  EXPECT_FALSE(HasMeta(*db_));
+}
+
 }  // namespace
 }  // namespace cs
