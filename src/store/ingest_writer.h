@@ -7,7 +7,9 @@
 // transaction, so a crash at any moment leaves the store as of the last Commit() (per-file
 // offsets included), and re-applying the same records changes nothing (every row is keyed:
 // assistant messages by (message.id, requestId), other lines by uuid, tool calls by tool_use id,
-// compactions by uuid). Errors are thrown as DbError; the transaction then rolls back.
+// compactions by uuid). Errors are thrown as DbError; the transaction then rolls back. Rows
+// may reach the table later than their line within the transaction (never after Commit()): a
+// tool call waits for its result to be inserted with it, a response's text for its last block.
 #pragma once
 #include <cstdint>
 #include <memory>
