@@ -56,6 +56,8 @@ class Stmt {
   Stmt& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
   Stmt& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
   Stmt& BindNull(int i);
+  // NULL for empty text, the (copied) text otherwise: optional text columns.
+  Stmt& BindOrNull(int i, std::string_view v) { return v.empty() ? BindNull(i) : Bind(i, v); }
   // Binds text without copying it: `v` must stay alive until the statement is reset (Run(),
   // Reset()). For the ingest writer's hot statements, whose large texts would be copied twice.
   Stmt& BindRef(int i, std::string_view v);

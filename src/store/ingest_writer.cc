@@ -62,34 +62,27 @@ bool IsSpawn(const std::string& tool) {
   return tool == "Task" || tool == "Agent";
 }
 
+// A time column: NULL when the line had no timestamp.
+void BindTime(Stmt& q, int i, int64_t ts) {
+  if (ts == kNoTime) {
+    q.BindNull(i);
+  } else {
+    q.Bind(i, ts);
+  }
+}
+
 // Binds a call's columns ?1..?9 (insert_tool, insert_call_result).
 void BindCall(Stmt& q, const std::string& id, const std::string& session,
               const std::string& message_id, const std::string& name, const std::string& input,
               const std::string& file_path, int64_t ts, bool is_sidechain,
               const std::string& agent) {
   q.BindRef(1, id).BindRef(2, session);
-  if (message_id.empty()) {
-    q.BindNull(3);
-  } else {
-    q.BindRef(3, message_id);
-  }
+  q.BindOrNull(3, message_id);
   q.BindRef(4, name).BindRef(5, input);
-  if (file_path.empty()) {
-    q.BindNull(6);
-  } else {
-    q.BindRef(6, file_path);
-  }
-  if (ts == kNoTime) {
-    q.BindNull(7);
-  } else {
-    q.Bind(7, ts);
-  }
+  q.BindOrNull(6, file_path);
+  BindTime(q, 7, ts);
   q.Bind(8, int64_t(is_sidechain));
-  if (agent.empty()) {
-    q.BindNull(9);
-  } else {
-    q.BindRef(9, agent);
-  }
+  q.BindOrNull(9, agent);
 }
 
 }  // namespace
@@ -355,11 +348,7 @@ IngestWriter::SessionDelta& IngestWriter::Session(const std::string& id,
       if (!found) {
         d->project = ProjectFor(r.cwd);
         st_->insert_session.Bind(1, id).Bind(2, d->project).Bind(3, BaseName(d->project));
-        if (r.cwd.empty()) {
-          st_->insert_session.BindNull(4);
-        } else {
-          st_->insert_session.Bind(4, r.cwd);
-        }
+        st_->insert_session.BindOrNull(4, r.cwd);
         st_->insert_session.Run();
       }
       projects_[id] = d->project;
@@ -445,21 +434,9 @@ void IngestWriter::Apply(const TranscriptRecord& r, const FileContext& ctx, int6
     // .meta.json: uuid holds toolUseId; the agent id comes from the file name.
     auto& q = st_->agent_meta;
     q.Bind(1, sid).Bind(2, ctx.agent_id);
-    if (r.uuid.empty()) {
-      q.BindNull(3);
-    } else {
-      q.Bind(3, r.uuid);
-    }
-    if (r.agent_type.empty()) {
-      q.BindNull(4);
-    } else {
-      q.Bind(4, r.agent_type);
-    }
-    if (r.agent_description.empty()) {
-      q.BindNull(5);
-    } else {
-      q.Bind(5, r.agent_description);
-    }
+    q.BindOrNull(3, r.uuid);
+    q.BindOrNull(4, r.agent_type);
+    q.BindOrNull(5, r.agent_description);
     q.Run();
     return;
   }
@@ -476,11 +453,7 @@ void IngestWriter::Apply(const TranscriptRecord& r, const FileContext& ctx, int6
       if (r.kind == "compact_boundary" && !r.uuid.empty()) {
         auto& q = st_->insert_compaction;
         q.Bind(1, r.uuid).Bind(2, sid).Bind(3, r.timestamp_ms);
-        if (r.compact_trigger.empty()) {
-          q.BindNull(4);
-        } else {
-          q.Bind(4, r.compact_trigger);
-        }
+        q.BindOrNull(4, r.compact_trigger);
         q.Bind(5, r.compact_pre_tokens);
         q.Run();
         if (db_.Changes() > 0) ++s.compactions;
@@ -523,34 +496,14 @@ void IngestWriter::ApplyAssistant(const TranscriptRecord& r, const FileContext& 
     q.BindRef(1, key)
         .Bind(2, !r.message_id.empty() ? r.message_id : (!r.uuid.empty() ? r.uuid : key))
         .Bind(3, s.id);
-    if (r.parent_uuid.empty()) {
-      q.BindNull(4);
-    } else {
-      q.Bind(4, r.parent_uuid);
-    }
+    q.BindOrNull(4, r.parent_uuid);
     q.Bind(5, "assistant").Bind(6, r.kind);
-    if (r.model.empty()) {
-      q.BindNull(7);
-    } else {
-      q.Bind(7, r.model);
-    }
+    q.BindOrNull(7, r.model);
     q.BindRef(8, r.text);
-    if (ts == kNoTime) {
-      q.BindNull(9);
-    } else {
-      q.Bind(9, ts);
-    }
+    BindTime(q, 9, ts);
     q.Bind(10, int64_t(r.is_sidechain || ctx.is_subagent_file));
-    if (agent.empty()) {
-      q.BindNull(11);
-    } else {
-      q.Bind(11, agent);
-    }
-    if (r.request_id.empty()) {
-      q.BindNull(12);
-    } else {
-      q.Bind(12, r.request_id);
-    }
+    q.BindOrNull(11, agent);
+    q.BindOrNull(12, r.request_id);
     q.Bind(13, usage.input_tokens)
         .Bind(14, usage.output_tokens)
         .Bind(15, usage.cache_read_tokens)
@@ -637,11 +590,7 @@ void IngestWriter::ApplyAssistant(const TranscriptRecord& r, const FileContext& 
         .Bind(9, int64_t(usage.us_only))
         .Bind(10, cost)
         .Bind(11, int64_t(priced));
-    if (new_ts == kNoTime) {
-      q.BindNull(12);
-    } else {
-      q.Bind(12, new_ts);
-    }
+    BindTime(q, 12, new_ts);
     q.Run();
     SessionDelta& owner = m.session == s.id ? s : Session(m.session, r);
     prompt_dirty_.insert(owner.id);
@@ -769,23 +718,11 @@ void IngestWriter::ApplyUser(const TranscriptRecord& r, const FileContext& ctx, 
   const std::string& text = r.kind == "tool_result" ? std::string() : r.text;
   auto& q = st_->insert_message;
   q.Bind(1, key).Bind(2, key).Bind(3, s.id);
-  if (r.parent_uuid.empty()) {
-    q.BindNull(4);
-  } else {
-    q.Bind(4, r.parent_uuid);
-  }
+  q.BindOrNull(4, r.parent_uuid);
   q.Bind(5, "user").Bind(6, r.kind).BindNull(7).Bind(8, text);
-  if (ts == kNoTime) {
-    q.BindNull(9);
-  } else {
-    q.Bind(9, ts);
-  }
+  BindTime(q, 9, ts);
   q.Bind(10, int64_t(sidechain));
-  if (agent.empty()) {
-    q.BindNull(11);
-  } else {
-    q.Bind(11, agent);
-  }
+  q.BindOrNull(11, agent);
   q.BindNull(12);
   for (int i = 13; i <= 20; ++i)
     q.Bind(i, int64_t(0));
@@ -853,11 +790,7 @@ void IngestWriter::ApplyToolResult(const ToolResultRecord& t, const TranscriptRe
       q.BindRef(1, t.tool_use_id).BindRef(2, s.id);
       bind_result(q, 3);
       q.Bind(9, int64_t(r.is_sidechain));
-      if (r.agent_id.empty()) {
-        q.BindNull(10);
-      } else {
-        q.BindRef(10, r.agent_id);
-      }
+      q.BindOrNull(10, r.agent_id);
       q.Run();
       if (db_.Changes() == 0) return;  // a second copy of a known result
     }

@@ -1,8 +1,8 @@
 // KeyFilter: the set of keys a bulk load has stored, kept as 64-bit hashes in one flat table, so
 // that the writer can skip the lookup of a key it has certainly never stored (most keys of a
 // first import). MayContain() is false only for a key never added; a hash collision only costs
-// the lookup the filter would have saved. 8 bytes per key at most half full: ~16 MB for the
-// million keys of a 1 GB tree, where a std::unordered_set<std::string> took ~100 MB.
+// the lookup the filter would have saved. 8 bytes per slot, at most half full: 16-32 MB for a
+// million keys, where a std::unordered_set of the key strings would need over 100 bytes a key.
 //
 // Contract: a plain value type, not thread-safe; no errors (allocation failure throws).
 #pragma once
