@@ -2,7 +2,9 @@
 # Import throughput, peak memory and `daily --json` time, side by side with ccusage on the same
 # generated tree in the same run, printed as ratios.
 #   bench/import_bench.sh [SIZE_MB]      (default 1000; the tree is cached in $BENCH_DIR)
-# Needs: a Release build in build/ (scripts/test or scripts/run makes it), `npm ci` in bench/.
+# Needs: a Release build in build/ (scripts/test or scripts/run makes it), `npm install` in bench/
+# (the lock pins ccusage; `npm ci` under npm 11 also wants the other platforms' optional binaries
+# in the lock, which a registry without them cannot provide).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${1:-1000}
@@ -11,7 +13,7 @@ BIN=${CLAUDESCOPE_BIN:-build/claudescope}
 CCUSAGE=bench/node_modules/.bin/ccusage
 TREE=$BENCH_DIR/tree-$SIZE
 mkdir -p "$BENCH_DIR"
-[ -x "$CCUSAGE" ] || (cd bench && npm ci --no-audit --no-fund --loglevel=error)
+[ -x "$CCUSAGE" ] || (cd bench && npm install --no-audit --no-fund --loglevel=error)
 if [ ! -f "$TREE/truth.json" ]; then
   echo "generating a ${SIZE} MB tree in $TREE ..."
   python3 tests/data/gen_corpus.py --out "$TREE" --target-mb "$SIZE" --seed 42 --truth "$TREE/truth.json.tmp"
