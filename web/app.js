@@ -6,8 +6,7 @@ import { FilterBar } from './components/filterbar.js';
 import { SearchBox } from './components/searchbox.js';
 import { ThemeSwitch } from './components/themeswitch.js';
 import { Loading, ErrorBox } from './components/states.js';
-import { api, prefetch } from './api.js';
-import { setServerTimeZone } from './filters.js';
+import { config, firstRequests } from './boot.js';
 
 const NAV = [
   ['', 'Overview', 'overview'],
@@ -112,20 +111,15 @@ document.addEventListener('keydown', (e) => {
   }
 });
 
-// The first page's code is fetched while the configuration is on its way: the server's
-// configured zone decides what "today" is when the URL has no tz. Once both are here, the first
-// page's requests leave (when its module says what they are). The shell renders once they are
-// answered, or after FIRST_RENDER_WAIT_MS: quick answers are then in the first render (one
-// layout instead of one with spinners and another with data), slow ones show spinners first.
-// Waiting a macrotask at least also lets the requests leave before the render takes the thread.
+// boot.js has asked for the configuration and the first page's data while this code was still
+// on its way. The shell renders once the first page's code is here and its answers are in, or
+// FIRST_RENDER_WAIT_MS after the code: quick answers are then in the first render (one layout
+// instead of one with spinners and another with data), slow ones show spinners first.
 const FIRST_RENDER_WAIT_MS = 150;
 const first = pageName(currentRoute().parts);
 const firstPage = first ? loadPage(first).catch(() => null) : Promise.resolve(null);  // a failure shows when the page mounts
-const config = api('/api/config').then((c) => setServerTimeZone(c && c.timezone)).catch(() => {});
-Promise.all([firstPage, config]).then(async ([page]) => {
-  const asked = (page && page.prefetch && page.prefetch(currentRoute())) || [];
-  prefetch('/api/projects');  // the filter bar's lists
-  prefetch('/api/models');
+Promise.all([firstPage, config]).then(async () => {
+  const asked = await firstRequests;
   await Promise.race([Promise.all(asked), new Promise((r) => setTimeout(r, FIRST_RENDER_WAIT_MS))]);
   const root = document.getElementById('app');
   root.textContent = '';

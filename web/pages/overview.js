@@ -8,8 +8,9 @@ import { Chart } from '../components/chart.js';
 import { DataTable } from '../components/table.js';
 import { BudgetBanners } from '../components/budgets.js';
 import { SessionTable } from '../components/sessiontable.js';
-import { useFilters, filterParams, rangeDays, readFilters } from '../filters.js';
-import { apiUrl, prefetch as prefetchUrl } from '../api.js';
+import { useFilters } from '../filters.js';
+import { apiUrl } from '../api.js';
+import { overviewRequests } from './overview_requests.js';
 import { hrefWith } from '../router.js';
 import { dailyOption, calendarOption } from '../components/charts.js';
 
@@ -20,33 +21,8 @@ export function statsBlock(data) {
   return { block: data.total || data[data.period_label], label: 'all time', other: data.today, otherLabel: 'today' };
 }
 
-/**
- * What the overview asks the API for filter `f`: name -> [path, params], in the order the
- * requests leave: the cards' and tables' first, the charts' last (they draw after the content
- * anyway, and the browser and the server then work on the content's answers first).
- */
-function requests(f) {
-  const fp = filterParams(f);
-  const undated = filterParams(f, { dates: false });
-  return {
-    stats: ['/api/stats', fp],
-    tools: ['/api/stats/tools', fp],
-    projects: ['/api/stats/projects', fp],
-    recent: ['/api/sessions', { ...fp, limit: 10 }],
-    prompts: ['/api/stats/prompt-patterns', fp],
-    budgets: ['/api/budgets/status', {}],  // BudgetBanners
-    daily: ['/api/stats/daily', { ...undated, days: rangeDays(f, 366) }],
-    year: ['/api/stats/daily', { ...undated, days: 366 }],
-  };
-}
-
-/** Sends the overview's requests for `route` ahead of its first render (app.js); their promises. */
-export function prefetch(route) {
-  return Object.values(requests(readFilters(route.query))).map(([path, params]) => prefetchUrl(apiUrl(path, params)));
-}
-
 export default function Overview() {
-  const r = requests(useFilters());
+  const r = overviewRequests(useFilters());
   const fp = r.stats[1];
   const { days } = r.daily[1];
   // Each section fetches its own answer (Fetch), so that an answer re-renders its section only.

@@ -1,0 +1,28 @@
+// The page load's first requests, sent by a module that runs before the rest of the dashboard
+// (index.html lists it before app.js, and it imports only small modules): the configuration,
+// then the first page's API requests and the filter bar's lists. The server then computes the
+// answers while the browser is still fetching and compiling the page's code; app.js renders
+// once they are in (or soon after its code is ready).
+import { api, apiUrl, prefetch } from './api.js';
+import { currentRoute } from './router.js';
+import { readFilters, setServerTimeZone } from './filters.js';
+import { overviewRequests } from './pages/overview_requests.js';
+
+// First path segment -> the requests its page makes as it mounts. A page not listed asks when
+// it mounts.
+const EARLY = { '': overviewRequests };
+
+// The server's configured zone decides what "today" is when the URL has no tz: every dated
+// request waits for it.
+export const config = api('/api/config').then((c) => setServerTimeZone(c && c.timezone)).catch(() => {});
+
+/** Resolves, once the configuration is in, to the promises of the first page's requests. */
+export const firstRequests = config.then(() => {
+  const route = currentRoute();
+  const [seg, id] = route.parts;
+  const early = !id && EARLY[seg || ''];
+  const asked = early ? Object.values(early(readFilters(route.query))).map(([path, params]) => prefetch(apiUrl(path, params))) : [];
+  prefetch('/api/projects');
+  prefetch('/api/models');
+  return asked;
+});
