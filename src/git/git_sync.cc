@@ -1,6 +1,6 @@
 #include "git/git_sync.h"
 
-#include <git2.h>
+#include "git/libgit2.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -24,27 +24,32 @@ struct SessionRow {
 // libgit2's global state is reference-counted: each sync holds one reference.
 class GitLib {
  public:
-  GitLib() { git_libgit2_init(); }
-  ~GitLib() { git_libgit2_shutdown(); }
+  GitLib() : git_(Git2()) { git_.git_libgit2_init(); }
+  ~GitLib() { git_.git_libgit2_shutdown(); }
   GitLib(const GitLib&) = delete;
   GitLib& operator=(const GitLib&) = delete;
+
+ private:
+  const Libgit2& git_;
 };
 
-template <typename T, void (*Free)(T*)>
+template <typename T, auto Free>
 struct GitDeleter {
   void operator()(T* p) const {
-    if (p) Free(p);
+    if (p) (Git2().*Free)(p);
   }
 };
-using RepoPtr = std::unique_ptr<git_repository, GitDeleter<git_repository, git_repository_free>>;
-using WalkPtr = std::unique_ptr<git_revwalk, GitDeleter<git_revwalk, git_revwalk_free>>;
-using CommitPtr = std::unique_ptr<git_commit, GitDeleter<git_commit, git_commit_free>>;
-using TreePtr = std::unique_ptr<git_tree, GitDeleter<git_tree, git_tree_free>>;
-using DiffPtr = std::unique_ptr<git_diff, GitDeleter<git_diff, git_diff_free>>;
-using StatsPtr = std::unique_ptr<git_diff_stats, GitDeleter<git_diff_stats, git_diff_stats_free>>;
+using RepoPtr =
+    std::unique_ptr<git_repository, GitDeleter<git_repository, &Libgit2::git_repository_free>>;
+using WalkPtr = std::unique_ptr<git_revwalk, GitDeleter<git_revwalk, &Libgit2::git_revwalk_free>>;
+using CommitPtr = std::unique_ptr<git_commit, GitDeleter<git_commit, &Libgit2::git_commit_free>>;
+using TreePtr = std::unique_ptr<git_tree, GitDeleter<git_tree, &Libgit2::git_tree_free>>;
+using DiffPtr = std::unique_ptr<git_diff, GitDeleter<git_diff, &Libgit2::git_diff_free>>;
+using StatsPtr =
+    std::unique_ptr<git_diff_stats, GitDeleter<git_diff_stats, &Libgit2::git_diff_stats_free>>;
 
 std::string LastGitError() {
-  const git_error* e = git_error_last();
+  const git_error* e = Git2().git_error_last();
   return e && e->message ? e->message : "unknown libgit2 error";
 }
 
@@ -60,12 +65,12 @@ std::string WorkTreeOf(const std::string& dir, std::string* reason) {
     return "";
   }
   git_repository* raw = nullptr;
-  if (git_repository_open_ext(&raw, dir.c_str(), 0, nullptr) < 0) {
+  if (Git2().git_repository_open_ext(&raw, dir.c_str(), 0, nullptr) < 0) {
     *reason = "not a git repository";
     return "";
   }
   RepoPtr repo(raw);
-  const char* workdir = git_repository_workdir(repo.get());
+  const char* workdir = Git2().git_repository_workdir(repo.get());
   if (!workdir) {
     *reason = "bare repository";
     return "";
@@ -84,28 +89,29 @@ struct CommitRow {
 
 void DiffStats(git_repository* repo, git_commit* commit, CommitRow* row) {
   git_tree* raw_tree = nullptr;
-  Check(git_commit_tree(&raw_tree, commit), "commit tree");
+  Check(Git2().git_commit_tree(&raw_tree, commit), "commit tree");
   TreePtr tree(raw_tree);
   TreePtr parent_tree;
-  if (git_commit_parentcount(commit) > 0) {
+  if (Git2().git_commit_parentcount(commit) > 0) {
     git_commit* raw_parent = nullptr;
-    Check(git_commit_parent(&raw_parent, commit, 0), "first parent");
+    Check(Git2().git_commit_parent(&raw_parent, commit, 0), "first parent");
     CommitPtr parent(raw_parent);
     git_tree* raw_ptree = nullptr;
-    Check(git_commit_tree(&raw_ptree, parent.get()), "parent tree");
+    Check(Git2().git_commit_tree(&raw_ptree, parent.get()), "parent tree");
     parent_tree.reset(raw_ptree);
   }
   git_diff_options opts;
-  git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+  Git2().git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
   git_diff* raw_diff = nullptr;
-  Check(git_diff_tree_to_tree(&raw_diff, repo, parent_tree.get(), tree.get(), &opts), "diff");
+  Check(Git2().git_diff_tree_to_tree(&raw_diff, repo, parent_tree.get(), tree.get(), &opts),
+        "diff");
   DiffPtr diff(raw_diff);
   git_diff_stats* raw_stats = nullptr;
-  Check(git_diff_get_stats(&raw_stats, diff.get()), "diff stats");
+  Check(Git2().git_diff_get_stats(&raw_stats, diff.get()), "diff stats");
   StatsPtr stats(raw_stats);
-  row->files = int64_t(git_diff_stats_files_changed(stats.get()));
-  row->insertions = int64_t(git_diff_stats_insertions(stats.get()));
-  row->deletions = int64_t(git_diff_stats_deletions(stats.get()));
+  row->files = int64_t(Git2().git_diff_stats_files_changed(stats.get()));
+  row->insertions = int64_t(Git2().git_diff_stats_insertions(stats.get()));
+  row->deletions = int64_t(Git2().git_diff_stats_deletions(stats.get()));
 }
 
 // The latest message time of `session` at or before `t` (0 when none).
@@ -145,23 +151,23 @@ int64_t SyncRepo(Db& db, const std::string& root, const std::vector<SessionRow>&
     hi = std::max(hi, s.last_activity_at + kRangeSlackMs);
   }
   git_repository* raw_repo = nullptr;
-  Check(git_repository_open(&raw_repo, root.c_str()), "open");
+  Check(Git2().git_repository_open(&raw_repo, root.c_str()), "open");
   RepoPtr repo(raw_repo);
   git_revwalk* raw_walk = nullptr;
-  Check(git_revwalk_new(&raw_walk, repo.get()), "revwalk");
+  Check(Git2().git_revwalk_new(&raw_walk, repo.get()), "revwalk");
   WalkPtr walk(raw_walk);
-  git_revwalk_sorting(walk.get(), GIT_SORT_TIME);
+  Git2().git_revwalk_sorting(walk.get(), GIT_SORT_TIME);
   // Every local branch; a repository without any (fresh `git init`) has nothing to link.
-  int rc = git_revwalk_push_glob(walk.get(), "refs/heads/*");
+  int rc = Git2().git_revwalk_push_glob(walk.get(), "refs/heads/*");
   if (rc < 0) return 0;
 
   std::vector<std::pair<CommitRow, std::string>> found;  // row, session id
   git_oid oid;
-  while (git_revwalk_next(&oid, walk.get()) == 0) {
+  while (Git2().git_revwalk_next(&oid, walk.get()) == 0) {
     git_commit* raw_commit = nullptr;
-    if (git_commit_lookup(&raw_commit, repo.get(), &oid) < 0) continue;
+    if (Git2().git_commit_lookup(&raw_commit, repo.get(), &oid) < 0) continue;
     CommitPtr commit(raw_commit);
-    const git_signature* author = git_commit_author(commit.get());
+    const git_signature* author = Git2().git_commit_author(commit.get());
     if (!author) continue;
     int64_t t = int64_t(author->when.time) * 1000;
     if (t < lo || t > hi) continue;
@@ -169,9 +175,9 @@ int64_t SyncRepo(Db& db, const std::string& root, const std::vector<SessionRow>&
     if (!owner) continue;
     CommitRow row;
     char hex[GIT_OID_HEXSZ];
-    git_oid_fmt(hex, &oid);
+    Git2().git_oid_fmt(hex, &oid);
     row.hash.assign(hex, sizeof hex);
-    const char* message = git_commit_message(commit.get());
+    const char* message = Git2().git_commit_message(commit.get());
     row.message = message ? message : "";
     row.author = std::string(author->name ? author->name : "") + " <" +
                  (author->email ? author->email : "") + ">";
