@@ -10,7 +10,7 @@ import { BudgetBanners } from '../components/budgets.js';
 import { SessionTable } from '../components/sessiontable.js';
 import { useFilters } from '../filters.js';
 import { apiUrl } from '../api.js';
-import { overviewRequests } from './overview_requests.js';
+import { overviewRequests, dailyDays } from './overview_requests.js';
 import { hrefWith } from '../router.js';
 import { dailyOption, calendarOption } from '../components/charts.js';
 
@@ -21,10 +21,14 @@ export function statsBlock(data) {
   return { block: data.total || data[data.period_label], label: 'all time', other: data.today, otherLabel: 'today' };
 }
 
+/** The last `n` days of a /api/stats/daily answer (oldest first). */
+const lastDays = (d, n) => (Array.isArray(d) ? d.slice(-n) : d);
+
 export default function Overview() {
-  const r = overviewRequests(useFilters());
+  const f = useFilters();
+  const r = overviewRequests(f);
   const fp = r.stats[1];
-  const { days } = r.daily[1];
+  const days = dailyDays(f);
   // Each section fetches its own answer (Fetch), so that an answer re-renders its section only.
 
   return html`<div class="page">
@@ -53,7 +57,7 @@ export default function Overview() {
     <//>
 
     <${Section} title="Tokens and cost per day">
-      <${Fetch} req=${r.daily} what="daily statistics">${(d) => html`<${Chart} title=${`Tokens and cost per day (${days} days)`} option=${dailyOption(d)} />`}<//>
+      <${Fetch} req=${r.daily} what="daily statistics">${(d) => html`<${Chart} title=${`Tokens and cost per day (${days} days)`} option=${dailyOption(lastDays(d, days))} />`}<//>
     <//>
 
     <div class="grid2">
