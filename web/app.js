@@ -6,7 +6,7 @@ import { FilterBar } from './components/filterbar.js';
 import { SearchBox } from './components/searchbox.js';
 import { ThemeSwitch } from './components/themeswitch.js';
 import { Loading, ErrorBox } from './components/states.js';
-import { config, firstRequests } from './boot.js';
+import { firstRequests } from './boot.js';
 
 const NAV = [
   ['', 'Overview', 'overview'],
@@ -118,8 +118,7 @@ document.addEventListener('keydown', (e) => {
 const FIRST_RENDER_WAIT_MS = 150;
 const first = pageName(currentRoute().parts);
 const firstPage = first ? loadPage(first).catch(() => null) : Promise.resolve(null);  // a failure shows when the page mounts
-Promise.all([firstPage, config]).then(async () => {
-  const asked = await firstRequests;
+Promise.all([firstPage, firstRequests]).then(async ([, asked]) => {
   await Promise.race([Promise.all(asked), new Promise((r) => setTimeout(r, FIRST_RENDER_WAIT_MS))]);
   const root = document.getElementById('app');
   root.textContent = '';

@@ -14,7 +14,7 @@ const EARLY = { '': overviewRequests };
 
 // The server's configured zone decides what "today" is when the URL has no tz: every dated
 // request waits for it.
-export const config = api('/api/config').then((c) => setServerTimeZone(c && c.timezone)).catch(() => {});
+const config = api('/api/config').then((c) => setServerTimeZone(c && c.timezone)).catch(() => {});
 
 /** Resolves, once the configuration is in, to the promises of the first page's requests. */
 export const firstRequests = config.then(() => {
