@@ -6,8 +6,9 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const BIN = process.env.CLAUDESCOPE_BIN || '/work/main/build/claudescope';
+export const BIN = process.env.CLAUDESCOPE_BIN || fileURLToPath(new URL('../../build/claudescope', import.meta.url));
 
 // A temporary HOME and CLAUDESCOPE_HOME (with config.yaml when `config` is given).
 export function makeHome({ config } = {}) {

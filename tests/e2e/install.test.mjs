@@ -6,8 +6,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const BIN = process.env.CLAUDESCOPE_BIN || '/work/main/build/claudescope';
+const BIN = process.env.CLAUDESCOPE_BIN || fileURLToPath(new URL('../../build/claudescope', import.meta.url));
 
 const EVENTS = ['SessionStart', 'SessionEnd', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse',
   'PostToolUseFailure', 'Notification', 'Stop', 'SubagentStart', 'SubagentStop', 'PreCompact',
