@@ -1,8 +1,8 @@
 // The page load's first requests, sent by a module that runs before the rest of the dashboard
-// (index.html lists it before app.js, and it imports only small modules): the configuration,
-// then the first page's API requests and the filter bar's lists. The server then computes the
-// answers while the browser is still fetching and compiling the page's code; app.js renders
-// once they are in (or soon after its code is ready).
+// (index.html lists it before app.js, and it imports only small modules): the first page's API
+// requests and the filter bar's lists. The server then computes the answers while the browser
+// is still fetching and compiling the page's code; app.js renders once they are in (or soon
+// after its code is ready).
 import { api, apiUrl, prefetch } from './api.js';
 import { currentRoute } from './router.js';
 import { readFilters, setServerTimeZone } from './filters.js';
@@ -13,8 +13,14 @@ import { overviewRequests } from './pages/overview_requests.js';
 const EARLY = { '': overviewRequests };
 
 // The server's configured zone decides what "today" is when the URL has no tz: every dated
-// request waits for it.
-const config = api('/api/config').then((c) => setServerTimeZone(c && c.timezone)).catch(() => {});
+// request needs it. The server writes it into the page (<meta name="claudescope-timezone">);
+// a page without it (not served by claudescope serve) asks /api/config first.
+function serverZone() {
+  const meta = document.querySelector('meta[name="claudescope-timezone"]');
+  if (meta && meta.hasAttribute('content')) return Promise.resolve(meta.getAttribute('content'));
+  return api('/api/config').then((c) => c && c.timezone).catch(() => '');
+}
+const config = serverZone().then(setServerTimeZone);
 
 /** Resolves, once the configuration is in, to the promises of the first page's requests. */
 export const firstRequests = config.then(() => {

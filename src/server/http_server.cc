@@ -252,7 +252,7 @@ class Session : public std::enable_shared_from_this<Session> {
     Response res;
     try {
       res = Dispatch();
-      if (res.status == 0) res = ServeStatic(req_, srv_.opt.guard);
+      if (res.status == 0) res = ServeStatic(req_, srv_.opt.guard, PageTimeZone());
     } catch (const std::exception& e) {
       spdlog::error("{} {}: {}", req_.method, req_.path, e.what());
       res = Response::Error(500, "internal error");
@@ -262,6 +262,14 @@ class Session : public std::enable_shared_from_this<Session> {
     net::post(stream_.get_executor(), [self = shared_from_this(), r = std::move(res)]() mutable {
       self->Send(std::move(r), false);
     });
+  }
+
+  // The configured zone as GET /api/config names it ("local" or an IANA name), for the page.
+  std::string PageTimeZone() {
+    auto cfg = srv_.ctx.config();
+    if (!cfg) return {};
+    auto it = cfg->doc.find("timezone");
+    return it != cfg->doc.end() && it->is_string() ? it->get<std::string>() : std::string();
   }
 
   // Read-only API requests go through the response cache when the context versions its state.

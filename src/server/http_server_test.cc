@@ -215,5 +215,42 @@ TEST_F(HttpServerTest, StaticFilesGoCompressedWhenAcceptedAndRevalidateByETag) {
   EXPECT_NE(other.find("HTTP/1.1 200"), std::string::npos);
 }
 
+TEST(HttpUtilTest, ThePageNamesTheConfiguredTimeZoneAndItsETagFollowsIt) {
+  auto get = [](const std::string& path, const std::string& zone, const std::string& etag = "") {
+    Request req;
+    req.method = "GET";
+    req.path = path;
+    req.headers["accept-encoding"] = "gzip";
+    if (!etag.empty()) req.headers["if-none-match"] = etag;
+    return ServeStatic(req, GuardPolicy{}, zone);
+  };
+  auto etag_of = [](const Response& r) {
+    for (const auto& [k, v] : r.headers)
+      if (k == "ETag") return v;
+    return std::string();
+  };
+  // Every client route gets the page, with the zone in its meta element (and sent as is).
+  Response paris = get("/sessions/abc", "Europe/Paris");
+  ASSERT_EQ(paris.status, 200);
+  EXPECT_NE(paris.body.find(R"(<meta name="claudescope-timezone" content="Europe/Paris">)"),
+            std::string::npos)
+      << paris.body;
+  EXPECT_EQ(paris.body.find(std::string(kIndexTimeZoneMeta)), std::string::npos);
+  for (const auto& [k, v] : paris.headers)
+    EXPECT_NE(k, "Content-Encoding");
+  // A value that would leave the attribute is escaped.
+  Response odd = get("/", "a\"><script>x</script>&'");
+  EXPECT_NE(odd.body.find(R"(content="a&quot;&gt;&lt;script&gt;x&lt;/script&gt;&amp;&#39;")"),
+            std::string::npos)
+      << odd.body;
+  // Another zone is another page: the browser's copy of the first is not reused.
+  Response local = get("/", "local");
+  EXPECT_NE(local.body.find(R"(content="local")"), std::string::npos);
+  ASSERT_FALSE(etag_of(paris).empty());
+  EXPECT_NE(etag_of(paris), etag_of(local));
+  EXPECT_EQ(get("/", "Europe/Paris", etag_of(paris)).status, 304);
+  EXPECT_EQ(get("/", "local", etag_of(paris)).status, 200);
+}
+
 }  // namespace
 }  // namespace cs

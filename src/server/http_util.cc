@@ -2,7 +2,10 @@
 
 #include <strings.h>
 
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <utility>
 
 #include "server/web_assets.h"
 
@@ -114,7 +117,64 @@ bool ParseTarget(std::string_view target, std::string* path,
   return true;
 }
 
-Response ServeStatic(const Request& req, const GuardPolicy& policy) {
+namespace {
+
+std::string HtmlAttribute(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// index.html with the zone filled in, and its ETag (the file's, extended by the zone's hash).
+std::pair<std::string, std::string> IndexPage(const WebAsset& a, std::string_view time_zone) {
+  std::string_view page(a.data, a.size);
+  std::string body;
+  auto at = page.find(kIndexTimeZoneMeta);
+  if (at == std::string_view::npos) {
+    body.assign(page);
+  } else {
+    body.reserve(page.size() + time_zone.size() + 16);
+    body.append(page.substr(0, at));
+    body.append(R"(<meta name="claudescope-timezone" content=")");
+    body.append(HtmlAttribute(time_zone));
+    body.append("\">");
+    body.append(page.substr(at + kIndexTimeZoneMeta.size()));
+  }
+  uint64_t h = 14695981039346656037ull;  // FNV-1a
+  for (unsigned char c : time_zone) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  std::string etag(a.etag);
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  etag.insert(etag.size() - 1, std::string("-") + hex);
+  return {std::move(body), std::move(etag)};
+}
+
+}  // namespace
+
+Response ServeStatic(const Request& req, const GuardPolicy& policy, std::string_view time_zone) {
   if (req.method != "GET" && req.method != "HEAD") {
     Response r = Response::Error(405, "method " + req.method + " not allowed on " + req.path);
     r.headers.emplace_back("Allow", "GET, HEAD");
@@ -132,6 +192,18 @@ Response ServeStatic(const Request& req, const GuardPolicy& policy) {
   if (!a) a = FindAsset("/index.html");
   if (!a) return Response::Error(404, "not found");
   Response r;
+  if (std::string_view(a->path) == "/index.html") {
+    auto [body, etag] = IndexPage(*a, time_zone);
+    r.headers.emplace_back("ETag", etag);
+    if (req.Header("if-none-match") == etag) {
+      r.status = 304;
+      r.content_type.clear();
+      return r;
+    }
+    r.content_type = a->content_type;
+    r.body = std::move(body);
+    return r;
+  }
   r.headers.emplace_back("ETag", a->etag);
   if (a->gzip_data) r.headers.emplace_back("Vary", "Accept-Encoding");
   if (req.Header("if-none-match") == a->etag) {

@@ -32,8 +32,15 @@ bool AcceptsGzip(std::string_view accept_encoding);
 // routes on the client); GET and HEAD only (405 otherwise). Text files go gzip-compressed when
 // the request accepts it; every file has an ETag, and a matching If-None-Match gets 304. With a
 // token policy, GET /?token= sets the HttpOnly token cookie and redirects to "/" so the token
-// leaves the address bar.
-Response ServeStatic(const Request& req, const GuardPolicy& policy);
+// leaves the address bar. The page (/index.html) gets `time_zone`, the configured zone as GET
+// /api/config names it, in its <meta name="claudescope-timezone"> (kIndexTimeZoneMeta): the
+// dashboard's first requests depend on it and need not wait for /api/config. The page is sent
+// uncompressed (it is small) with an ETag of its content and that zone.
+Response ServeStatic(const Request& req, const GuardPolicy& policy,
+                     std::string_view time_zone = {});
+
+// The element of index.html that ServeStatic fills in.
+inline constexpr std::string_view kIndexTimeZoneMeta = R"(<meta name="claudescope-timezone">)";
 
 // Adds the headers every response carries (nosniff, referrer policy, CSP, cache policy)
 // unless the response set them itself.

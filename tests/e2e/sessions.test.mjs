@@ -296,6 +296,14 @@ describe('sessions and row endpoints on an imported corpus', () => {
     const win = await send('POST', '/api/config', { server: { active_window_minutes: 30 } });
     assert.equal(win.status, 200, win.body);
     assert.equal(win.json.server.active_window_minutes, 30);
+    // The dashboard's page names the configured zone (its first requests need it), and follows
+    // a change.
+    const zoneOfPage = async () => /<meta name="claudescope-timezone" content="([^"]*)">/.exec((await request(srv.port, { path: '/sessions' })).body)[1];
+    assert.equal(await zoneOfPage(), c.timezone);
+    const tz = await send('POST', '/api/config', { timezone: 'Asia/Kolkata' });
+    assert.equal(tz.status, 200, tz.body);
+    assert.equal(await zoneOfPage(), 'Asia/Kolkata');
+    assert.equal((await send('POST', '/api/config', { timezone: c.timezone })).status, 200);
     // Last, because a token may make the guard ask every later request for it.
     const set = await send('POST', '/api/config', { server: { auth_token: 'sekrit' } });
     assert.equal(set.status, 200, set.body);
