@@ -11,20 +11,38 @@ export function setServerTimeZone(tz) { serverTz = tz && tz !== 'local' ? tz : '
 let browserTz = '';
 export const browserTimeZone = () => browserTz || (browserTz = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
 
-/** The zone that dates are shown in: the URL's tz, else the server's, else the browser's. */
-export function effectiveTz(f) { return (f && f.tz) || serverTz || browserTimeZone(); }
+/**
+ * The zone that dates are shown in: the URL's tz, else the server's; '' is the browser's own
+ * zone, whose dates Date's local fields give without Intl (a page's first use of Intl loads
+ * ICU's data, 50-120 ms of the main thread on a small machine, before anything is shown).
+ */
+export function effectiveTz(f) { return (f && f.tz) || serverTz || ''; }
 
-const dayFmts = new Map();
-/** An Intl formatter of YYYY-MM-DD in `tz` (kept: constructing one is slow). Throws on a bad zone. */
-export function dayFormatter(tz) {
-  let fmt = dayFmts.get(tz);
-  if (!fmt) dayFmts.set(tz, (fmt = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })));
-  return fmt;
+const zoneFmts = new Map();
+/** Calendar fields {y, mo, d, h, mi, s} of Date `d` in `tz` ('' = local). Throws on a bad zone. */
+export function fieldsIn(d, tz) {
+  if (!tz) return { y: d.getFullYear(), mo: d.getMonth() + 1, d: d.getDate(), h: d.getHours(), mi: d.getMinutes(), s: d.getSeconds() };
+  let fmt = zoneFmts.get(tz);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    zoneFmts.set(tz, fmt);
+  }
+  const p = {};
+  for (const x of fmt.formatToParts(d)) p[x.type] = Number(x.value);
+  return { y: p.year, mo: p.month, d: p.day, h: p.hour % 24, mi: p.minute, s: p.second };
+}
+
+export const pad2 = (n) => String(n).padStart(2, '0');
+
+/** YYYY-MM-DD of Date `d` in `tz` ('' = local). Throws on a bad zone. */
+export function ymdIn(d, tz) {
+  const x = fieldsIn(d, tz);
+  return `${String(x.y).padStart(4, '0')}-${pad2(x.mo)}-${pad2(x.d)}`;
 }
 
 export function todayIn(tz) {
   try {
-    return dayFormatter(tz).format(new Date());
+    return ymdIn(new Date(), tz);
   } catch {
     return new Date().toISOString().slice(0, 10);
   }

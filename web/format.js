@@ -1,21 +1,17 @@
 // Number, money, date and duration formatting. Shown values are rounded for reading; the exact
 // value the API sent goes into the title tooltip (see components/num.js).
-import { dayFormatter, effectiveTz } from './filters.js';
-
-const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const numFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+import { effectiveTz, fieldsIn, pad2, ymdIn } from './filters.js';
+import { formatInt, formatMoneyDigits, formatNum } from './numbers.js';
 
 export const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
 
-const moneyFmt = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-
 export function money(v) {
   if (!isNum(v)) return '—';
-  return (v < 0 ? '-$' : '$') + moneyFmt.format(Math.abs(v));
+  return (v < 0 ? '-$' : '$') + formatMoneyDigits(v);
 }
 export const moneyExact = (v) => (isNum(v) ? `$${v}` : 'unknown');
-export const int = (v) => (isNum(v) ? intFmt.format(v) : '—');
-export const num = (v) => (isNum(v) ? numFmt.format(v) : '—');
+export const int = (v) => (isNum(v) ? formatInt(v) : '—');
+export const num = (v) => (isNum(v) ? formatNum(v) : '—');
 export function pct(v, digits = 1) {
   if (!isNum(v)) return '—';
   return `${(v * 100).toFixed(digits)}%`;
@@ -53,25 +49,26 @@ export function ms(v) {
   return `${(v / 1000).toFixed(v < 10000 ? 2 : 1)} s`;
 }
 
-// Formatters by style and zone: constructing one costs far more than formatting with it.
-const dateFmts = new Map();
-function fmtParts(ts, f, style, opts) {
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+// "05 Sep 2026, 07:03" (dt), "07:03:09" (t), "05 Sep 2026" (d), in the filter's zone.
+function fmtParts(ts, f, style) {
   if (!ts) return '—';
   const d = new Date(ts);
   if (Number.isNaN(d.getTime())) return String(ts);
   try {
-    const tz = effectiveTz(f);
-    const key = `${style} ${tz}`;
-    let fmt = dateFmts.get(key);
-    if (!fmt) dateFmts.set(key, (fmt = new Intl.DateTimeFormat('en-GB', { timeZone: tz, ...opts })));
-    return fmt.format(d);
+    const x = fieldsIn(d, effectiveTz(f));
+    const day = `${pad2(x.d)} ${MONTHS[x.mo - 1]} ${x.y}`;
+    if (style === 'd') return day;
+    const time = `${pad2(x.h)}:${pad2(x.mi)}`;
+    return style === 't' ? `${time}:${pad2(x.s)}` : `${day}, ${time}`;
   } catch {
     return d.toISOString();
   }
 }
-export const dateTime = (ts, f) => fmtParts(ts, f, 'dt', { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' });
-export const timeOnly = (ts, f) => fmtParts(ts, f, 't', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-export const dateOnly = (ts, f) => fmtParts(ts, f, 'd', { year: 'numeric', month: 'short', day: '2-digit' });
+export const dateTime = (ts, f) => fmtParts(ts, f, 'dt');
+export const timeOnly = (ts, f) => fmtParts(ts, f, 't');
+export const dateOnly = (ts, f) => fmtParts(ts, f, 'd');
 
 export function truncate(s, n = 120) {
   if (s == null) return '';
@@ -89,7 +86,7 @@ export function dayIn(ts, f) {
   const d = new Date(ts);
   if (Number.isNaN(d.getTime())) return '';
   try {
-    return dayFormatter(effectiveTz(f)).format(d);
+    return ymdIn(d, effectiveTz(f));
   } catch {
     return d.toISOString().slice(0, 10);
   }

@@ -11,6 +11,24 @@ export function loadEcharts() {
   return echartsPromise;
 }
 
+// Resolves once no section of the page is still loading (or after `maxMs`): fetching and
+// compiling ECharts (~1 MB) takes a few hundred milliseconds of CPU, which on a small machine
+// otherwise competes with the page's own answers and their rendering. Cards and tables first.
+function contentSettled(maxMs = 3000) {
+  const settled = () => !document.querySelector('main .state.loading');
+  if (settled()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve();
+    };
+    const observer = new MutationObserver(() => settled() && done());
+    const timer = setTimeout(done, maxMs);
+    observer.observe(document.body, { childList: true, subtree: true });
+  });
+}
+
 // Drawing a chart takes the main thread for a while (~200 ms on a slow machine): let the
 // page's cards and tables paint first.
 function afterIdle(value) {
@@ -37,7 +55,7 @@ export function Chart({ option, title, height = 'md', onClick, className = '' })
   useEffect(() => {
     let disposed = false;
     let ro = null;
-    loadEcharts().then(afterIdle).then((ec) => {
+    contentSettled().then(loadEcharts).then(afterIdle).then((ec) => {
       if (disposed || !el.current) return;
       const c = ec.init(el.current, theme === 'dark' ? 'dark' : null);
       chart.current = c;

@@ -5,9 +5,10 @@ import { setQuery } from '../router.js';
 import { PRESETS, useFilters, dateBounds, browserTimeZone } from '../filters.js';
 import { useApi } from './states.js';
 
-// The zone list (~430 names) is built when the list is focused or pressed, or a few seconds
-// after the page has loaded when the browser is idle: building it with the first render cost
-// ~0.1 s of a first load's main thread on a 2-core machine, for a list few open.
+// The zone list (~430 names, and the browser's own zone) is built when the list is focused or
+// pressed, or a few seconds after the page has loaded when the browser is idle: building it
+// with the first render cost ~0.1 s of a first load's main thread on a 2-core machine (the
+// page's first use of Intl, and the options), for a list few open.
 const ZONES_LATER_MS = 3000;
 let zones = null;
 function timeZones() {
@@ -67,8 +68,8 @@ export function FilterBar() {
       <select aria-label="Time zone" name="tz" value=${f.tz} onChange=${(e) => set({ tz: e.target.value })}
         onFocus=${fillZones} onPointerDown=${fillZones}>
         <option value="">Server default</option>
-        <option value=${browserTimeZone()}>Browser (${browserTimeZone()})</option>
-        ${!tzList && f.tz && f.tz !== browserTimeZone() && html`<option value=${f.tz}>${f.tz}</option>`}
+        ${tzList && html`<option value=${browserTimeZone()}>Browser (${browserTimeZone()})</option>`}
+        ${!tzList && f.tz && html`<option value=${f.tz}>${f.tz}</option>`}
         ${(tzList || []).map((z) => html`<option value=${z}>${z}</option>`)}
       </select>
     </label>

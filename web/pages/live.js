@@ -5,7 +5,7 @@ import { useApi, Async } from '../components/states.js';
 import { Section } from '../components/card.js';
 import { SessionTable } from '../components/sessiontable.js';
 import { hrefWith } from '../router.js';
-import { timeOnly, truncate, money } from '../format.js';
+import { timeOnly, truncate, money, int } from '../format.js';
 import { useFilters } from '../filters.js';
 
 const MAX_EVENTS = 500;
@@ -121,7 +121,7 @@ function summary(e) {
   if (e.hook_event_name === 'SessionUpdate') {
     const tok = e.total_tokens ?? e.tokens;
     const cost = e.estimated_cost_usd ?? e.cost_usd ?? e.cost;
-    if (typeof tok === 'number') parts.push(`${tok.toLocaleString('en-US')} tokens`);
+    if (typeof tok === 'number') parts.push(`${int(tok)} tokens`);
     if (typeof cost === 'number') parts.push(`${money(cost)} (${cost})`);
   }
   if (e.name && e.hook_event_name && e.hook_event_name.startsWith('Budget')) parts.push(e.name);
