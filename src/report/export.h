@@ -52,8 +52,7 @@ using ExportSink = std::function<bool(std::string_view)>;
 bool WriteExport(Db& db, ExportFormat format, const ExportFilter& filter, int64_t now_ms,
                  const ExportSink& sink);
 
-// Text helpers, exposed for tests.
-std::string HtmlEscape(std::string_view s);
+// Text helper, exposed for tests.
 // One RFC 4180 field: quoted when it holds a comma, quote, CR or LF (quotes doubled).
 std::string CsvField(std::string_view s);
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "core/html.h"
 #include "report/export_internal.h"
 #include "report/table.h"
 #include "store/sessions_query.h"

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "config/config.h"
+#include "core/html.h"
 #include "ingest/ingestor.h"
 #include "report/export_import.h"
 #include "store/test_seed.h"

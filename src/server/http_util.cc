@@ -7,6 +7,7 @@
 #include <cstring>
 #include <utility>
 
+#include "core/html.h"
 #include "server/web_assets.h"
 
 namespace cs {
@@ -119,32 +120,6 @@ bool ParseTarget(std::string_view target, std::string* path,
 
 namespace {
 
-std::string HtmlAttribute(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // index.html with the zone filled in, and its ETag (the file's, extended by the zone's hash).
 std::pair<std::string, std::string> IndexPage(const WebAsset& a, std::string_view time_zone) {
   std::string_view page(a.data, a.size);
@@ -156,7 +131,7 @@ std::pair<std::string, std::string> IndexPage(const WebAsset& a, std::string_vie
     body.reserve(page.size() + time_zone.size() + 16);
     body.append(page.substr(0, at));
     body.append(R"(<meta name="claudescope-timezone" content=")");
-    body.append(HtmlAttribute(time_zone));
+    body.append(HtmlEscape(time_zone));
     body.append("\">");
     body.append(page.substr(at + kIndexTimeZoneMeta.size()));
   }
