@@ -6,16 +6,19 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <tuple>
 
 #include "store/schema.h"
 
 namespace cs {
 namespace {
 
-// name -> CREATE statement of every explicit index.
+// name -> CREATE statement of every explicit index and trigger.
 std::map<std::string, std::string> Indexes(Db& db) {
   std::map<std::string, std::string> out;
-  Stmt q(db, "SELECT name, sql FROM sqlite_schema WHERE type='index' AND sql IS NOT NULL");
+  Stmt q(db,
+         "SELECT name, sql FROM sqlite_schema WHERE type IN ('index', 'trigger') AND sql IS NOT "
+         "NULL");
   while (q.Step())
     out[q.Text(0)] = q.Text(1);
   return out;
@@ -56,15 +59,29 @@ TEST_F(BulkLoadTest, AnEmptyStoreDefersTheIngestIndexesAndGetsThemBackAsTheyWere
   EXPECT_FALSE(during.count("messages_session"));
   EXPECT_FALSE(during.count("messages_time"));
   EXPECT_FALSE(during.count("tool_calls_name"));
-  EXPECT_TRUE(during.count("sessions_started"));  // not an ingest-table index
+  EXPECT_FALSE(during.count("tool_rollup_insert"));  // tool_rollup.h: rebuilt at the end
+  EXPECT_TRUE(during.count("tool_calls_failed"));    // partial: kept
+  EXPECT_TRUE(during.count("sessions_started"));     // not an ingest-table index
   EXPECT_TRUE(HasMeta(*db_));
   EXPECT_FALSE(DeferIndexes(*db_));  // already deferred: nothing more to do
   db_->Exec(
       "INSERT INTO messages(dedupe_key, id, session_id, type, kind) "
       "VALUES ('k', 'm', 's', 'user', 'prompt')");
+  db_->Exec(
+      "INSERT INTO tool_calls(id, session_id, tool_name, success, timestamp) "
+      "VALUES ('t1', 's', 'Bash', 0, 1800000)");
+  auto rollup = [&] {
+    Stmt q(*db_,
+           "SELECT count(*), coalesce(sum(calls), 0), coalesce(sum(errors), 0) FROM "
+           "tool_rollup");
+    q.Step();
+    return std::tuple(q.Int(0), q.Int(1), q.Int(2));
+  };
+  EXPECT_EQ(rollup(), std::tuple(int64_t(0), int64_t(0), int64_t(0)));  // no trigger meanwhile
   EXPECT_EQ(RestoreIndexes(*db_), int(schema_.size() - during.size()));
   EXPECT_EQ(Indexes(*db_), schema_);
   EXPECT_FALSE(HasMeta(*db_));
+  EXPECT_EQ(rollup(), std::tuple(int64_t(1), int64_t(1), int64_t(1)));
   EXPECT_EQ(RestoreIndexes(*db_), 0);
 }
 

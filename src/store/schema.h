@@ -18,6 +18,8 @@
 //                  usage, for reports that never look at a session (store/model_rollup.h)
 //   prompt_rollup  per (session, 15-minute bucket, prompt category) prompt counts and the cost
 //                  of their answers (store/prompt_rollup.h)
+//   tool_rollup    per (15-minute bucket, tool name) calls and errors, kept by triggers on
+//                  tool_calls (store/tool_rollup.h)
 //   files          per-file ingest state (path, inode, size, offset) committed with its rows
 //   ingest_errors  skipped lines (path, byte offset, reason)
 //   session_tags, hook_events, budgets, budget_alerts, commits
@@ -29,7 +31,7 @@
 
 namespace cs {
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 inline constexpr int64_t kRollupBucketMs = 15 * 60 * 1000;
 
 // The start of the rollup bucket holding `ts` (floor, also for times before 1970).

@@ -5,7 +5,10 @@
 
 #include <filesystem>
 #include <string>
+#include <tuple>
 #include <vector>
+
+#include "store/tool_rollup.h"
 
 namespace cs {
 namespace {
@@ -77,12 +80,19 @@ TEST_F(SchemaTest, AVersionOneStoreIsMigratedKeepingItsRows) {
     db->Exec("CREATE INDEX tool_calls_name ON tool_calls(tool_name, timestamp)");
     db->Exec("DROP TABLE prompt_rollup");
     db->Exec("DROP TABLE model_rollup");
+    db->Exec("DROP TABLE tool_rollup");
+    for (const char* t : {"insert", "update", "delete"})
+      db->Exec(std::string("DROP TRIGGER tool_rollup_") + t);
+    db->Exec("DROP INDEX tool_calls_duration");
+    db->Exec("DROP INDEX tool_calls_failed");
     db->Exec(
         "INSERT INTO usage_rollup(bucket, session_id, model, project_path, assistant_messages, "
         "input_tokens, cost_usd) VALUES (900000, 's', 'claude-x', '/w/p', 1, 10, 0.25), "
         "(900000, 't', 'claude-x', '/w/p', 2, 5, 0.5), (900000, 's', '', '/w/p', 0, 0, 0)");
     db->Exec(
-        "INSERT INTO tool_calls(id, session_id, tool_name, success) VALUES ('t1', 's', 'Bash', 1)");
+        "INSERT INTO tool_calls(id, session_id, tool_name, success, timestamp) VALUES "
+        "('t1', 's', 'Bash', 1, NULL), ('t2', 's', 'Bash', 0, 1790000100000), "
+        "('t3', 's', 'Read', 0, 1790000100000), ('t4', 's', NULL, 0, 1790000100000)");
     db->Exec("INSERT INTO sessions(id, project_path, project_name) VALUES ('s', '/w/p', 'p')");
     db->Exec(
         "INSERT INTO messages(dedupe_key, id, session_id, type, kind, content_text, timestamp, "
@@ -95,7 +105,7 @@ TEST_F(SchemaTest, AVersionOneStoreIsMigratedKeepingItsRows) {
   EXPECT_EQ(IndexColumns(*db, "tool_calls_name"), kToolStatsIndex);
   Stmt q(*db, "SELECT count(*) FROM tool_calls WHERE tool_name='Bash'");
   ASSERT_TRUE(q.Step());
-  EXPECT_EQ(q.Int(0), 1);
+  EXPECT_EQ(q.Int(0), 2);
   // Version 3 fills prompt_rollup from the messages already stored.
   Stmt p(*db, "SELECT session_id, category, project_path, prompts, cost_usd FROM prompt_rollup");
   ASSERT_TRUE(p.Step());
@@ -117,6 +127,15 @@ TEST_F(SchemaTest, AVersionOneStoreIsMigratedKeepingItsRows) {
   EXPECT_EQ(m.Int(4), 15);
   EXPECT_DOUBLE_EQ(m.Real(5), 0.75);
   EXPECT_FALSE(m.Step());
+  // Version 5 counts the named calls per bucket and tool (no time: kNoToolBucket).
+  Stmt t(*db, "SELECT bucket, tool_name, calls, errors FROM tool_rollup ORDER BY 1, 2");
+  std::vector<std::tuple<int64_t, std::string, int64_t, int64_t>> rows;
+  while (t.Step())
+    rows.emplace_back(t.Int(0), t.Text(1), t.Int(2), t.Int(3));
+  EXPECT_EQ(rows, (std::vector<std::tuple<int64_t, std::string, int64_t, int64_t>>{
+                      {kNoToolBucket, "Bash", 1, 0},
+                      {1790000100000 / 900000 * 900000, "Bash", 1, 1},
+                      {1790000100000 / 900000 * 900000, "Read", 1, 1}}));
 }
 
 TEST_F(SchemaTest, ANewerStoreIsRefused) {
