@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "store/prompt_rollup.h"
+#include "store/session_rollup.h"
 #include "store/tool_rollup.h"
 
 namespace cs {
@@ -34,14 +35,15 @@ bool DeferIndexes(Db& db) {
   std::vector<std::string> drops;
   nlohmann::json sql = nlohmann::json::array();
   {
-    // Indexes, then triggers (tool_rollup.h: the rollup is rebuilt once at the end instead).
+    // Indexes, then triggers (tool_rollup.h, session_rollup.h: those rollups are rebuilt once
+    // at the end instead).
     // Partial indexes stay: they hold a few rows each, and building one later reads the whole
     // table again (~0.3 s per index on a 1 GB import).
     Stmt q(db,
            "SELECT type, name, sql FROM sqlite_schema s WHERE type IN ('index', 'trigger') AND "
-           "sql IS NOT NULL AND tbl_name IN ('messages', 'tool_calls', 'compactions', "
-           "'subagents') AND name NOT IN (SELECT name FROM pragma_index_list(s.tbl_name) WHERE "
-           "partial) ORDER BY type, name");
+           "sql IS NOT NULL AND (tbl_name IN ('messages', 'tool_calls', 'compactions', "
+           "'subagents') OR (type = 'trigger' AND tbl_name = 'usage_rollup')) AND name NOT IN "
+           "(SELECT name FROM pragma_index_list(s.tbl_name) WHERE partial) ORDER BY type, name");
     while (q.Step()) {
       drops.push_back(std::string(q.Text(0) == "index" ? "DROP INDEX \"" : "DROP TRIGGER \"") +
                       q.Text(1) + "\"");
@@ -97,6 +99,8 @@ int RestoreIndexes(Db& db) {
   // Its triggers were dropped with the indexes (schema 5 and later).
   Stmt has_tools(db, "SELECT 1 FROM sqlite_schema WHERE type='table' AND name='tool_rollup'");
   if (has_tools.Step()) RebuildToolRollup(db);
+  Stmt has_sessions(db, "SELECT 1 FROM sqlite_schema WHERE type='table' AND name='session_rollup'");
+  if (has_sessions.Step()) RebuildSessionRollup(db);
   Stmt del(db, "DELETE FROM meta WHERE key=?1");
   del.Bind(1, std::string_view(kMetaKey));
   del.Run();

@@ -9,10 +9,11 @@
 // touches the schema. RestoreIndexes() (a no-op unless something is deferred) creates each
 // index in a transaction of its own and clears the record in a last one, so a crash midway
 // leaves the rest to the next open. The writer's own lookups use primary keys and unique
-// constraints only, which are never deferred. The triggers on those tables (tool_rollup.h's)
-// are deferred the same way. The writer also leaves prompt_rollup (prompt_rollup.h), and the
-// dropped triggers leave tool_rollup, to RestoreIndexes(), which rebuilds both in the
-// transaction that clears the record. Throws DbError.
+// constraints only, which are never deferred. The triggers on those tables and on
+// usage_rollup (tool_rollup.h's, session_rollup.h's) are deferred the same way. The writer also
+// leaves prompt_rollup (prompt_rollup.h), and the dropped triggers leave tool_rollup and
+// session_rollup, to RestoreIndexes(), which rebuilds them in the transaction that clears the
+// record. Throws DbError.
 #pragma once
 #include "store/db.h"
 

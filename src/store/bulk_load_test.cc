@@ -59,9 +59,10 @@ TEST_F(BulkLoadTest, AnEmptyStoreDefersTheIngestIndexesAndGetsThemBackAsTheyWere
   EXPECT_FALSE(during.count("messages_session"));
   EXPECT_FALSE(during.count("messages_time"));
   EXPECT_FALSE(during.count("tool_calls_name"));
-  EXPECT_FALSE(during.count("tool_rollup_insert"));  // tool_rollup.h: rebuilt at the end
-  EXPECT_TRUE(during.count("tool_calls_failed"));    // partial: kept
-  EXPECT_TRUE(during.count("sessions_started"));     // not an ingest-table index
+  EXPECT_FALSE(during.count("tool_rollup_insert"));     // tool_rollup.h: rebuilt at the end
+  EXPECT_FALSE(during.count("session_rollup_insert"));  // session_rollup.h: the same
+  EXPECT_TRUE(during.count("tool_calls_failed"));       // partial: kept
+  EXPECT_TRUE(during.count("sessions_started"));        // not an ingest-table index
   EXPECT_TRUE(HasMeta(*db_));
   EXPECT_FALSE(DeferIndexes(*db_));  // already deferred: nothing more to do
   db_->Exec(
@@ -70,6 +71,9 @@ TEST_F(BulkLoadTest, AnEmptyStoreDefersTheIngestIndexesAndGetsThemBackAsTheyWere
   db_->Exec(
       "INSERT INTO tool_calls(id, session_id, tool_name, success, timestamp) "
       "VALUES ('t1', 's', 'Bash', 0, 1800000)");
+  db_->Exec(
+      "INSERT INTO usage_rollup(bucket, session_id, model, project_path, cost_usd) "
+      "VALUES (1800000, 's', 'claude-x', '/p', 0.5)");
   auto rollup = [&] {
     Stmt q(*db_,
            "SELECT count(*), coalesce(sum(calls), 0), coalesce(sum(errors), 0) FROM "
@@ -82,6 +86,10 @@ TEST_F(BulkLoadTest, AnEmptyStoreDefersTheIngestIndexesAndGetsThemBackAsTheyWere
   EXPECT_EQ(Indexes(*db_), schema_);
   EXPECT_FALSE(HasMeta(*db_));
   EXPECT_EQ(rollup(), std::tuple(int64_t(1), int64_t(1), int64_t(1)));
+  Stmt sessions(*db_, "SELECT parts, cost_usd FROM session_rollup WHERE session_id = 's'");
+  ASSERT_TRUE(sessions.Step());
+  EXPECT_EQ(sessions.Int(0), 1);
+  EXPECT_DOUBLE_EQ(sessions.Real(1), 0.5);
   EXPECT_EQ(RestoreIndexes(*db_), 0);
 }
 

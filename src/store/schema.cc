@@ -6,6 +6,7 @@
 #include "store/bulk_load.h"
 #include "store/model_rollup.h"
 #include "store/prompt_rollup.h"
+#include "store/session_rollup.h"
 #include "store/tool_rollup.h"
 
 namespace cs {
@@ -279,6 +280,9 @@ CREATE TABLE model_rollup (
     // 5: tool calls and errors per bucket and tool, kept by triggers (store/tool_rollup.h),
     // and the calls with a duration indexed for exact p95s, filled from tool_calls.
     {kToolRollupSchema, [](Db& db) { RebuildToolRollup(db); }},
+    // 6: usage_rollup summed over models, kept by triggers (store/session_rollup.h), filled
+    // from usage_rollup.
+    {kSessionRollupSchema, [](Db& db) { RebuildSessionRollup(db); }},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");

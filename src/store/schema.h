@@ -20,6 +20,8 @@
 //                  of their answers (store/prompt_rollup.h)
 //   tool_rollup    per (15-minute bucket, tool name) calls and errors, kept by triggers on
 //                  tool_calls (store/tool_rollup.h)
+//   session_rollup usage_rollup summed over models: per (15-minute bucket, session), kept by
+//                  triggers on usage_rollup (store/session_rollup.h)
 //   files          per-file ingest state (path, inode, size, offset) committed with its rows
 //   ingest_errors  skipped lines (path, byte offset, reason)
 //   session_tags, hook_events, budgets, budget_alerts, commits
@@ -31,7 +33,7 @@
 
 namespace cs {
 
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 inline constexpr int64_t kRollupBucketMs = 15 * 60 * 1000;
 
 // The start of the rollup bucket holding `ts` (floor, also for times before 1970).

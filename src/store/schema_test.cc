@@ -85,6 +85,9 @@ TEST_F(SchemaTest, AVersionOneStoreIsMigratedKeepingItsRows) {
       db->Exec(std::string("DROP TRIGGER tool_rollup_") + t);
     db->Exec("DROP INDEX tool_calls_duration");
     db->Exec("DROP INDEX tool_calls_failed");
+    db->Exec("DROP TABLE session_rollup");
+    for (const char* t : {"insert", "update", "delete"})
+      db->Exec(std::string("DROP TRIGGER session_rollup_") + t);
     db->Exec(
         "INSERT INTO usage_rollup(bucket, session_id, model, project_path, assistant_messages, "
         "input_tokens, cost_usd) VALUES (900000, 's', 'claude-x', '/w/p', 1, 10, 0.25), "
@@ -136,6 +139,21 @@ TEST_F(SchemaTest, AVersionOneStoreIsMigratedKeepingItsRows) {
                       {kNoToolBucket, "Bash", 1, 0},
                       {1790000100000 / 900000 * 900000, "Bash", 1, 1},
                       {1790000100000 / 900000 * 900000, "Read", 1, 1}}));
+  // Version 6 sums usage_rollup over models per bucket and session.
+  Stmt r(*db,
+         "SELECT bucket, session_id, parts, 0, input_tokens, cost_usd FROM session_rollup "
+         "ORDER BY 2");
+  ASSERT_TRUE(r.Step());
+  EXPECT_EQ(r.Int(0), 900000);
+  EXPECT_EQ(r.Text(1), "s");
+  EXPECT_EQ(r.Int(2), 2);  // 'claude-x' and ''
+  EXPECT_EQ(r.Int(4), 10);
+  EXPECT_DOUBLE_EQ(r.Real(5), 0.25);
+  ASSERT_TRUE(r.Step());
+  EXPECT_EQ(r.Text(1), "t");
+  EXPECT_EQ(r.Int(2), 1);
+  EXPECT_EQ(r.Int(4), 5);
+  EXPECT_FALSE(r.Step());
 }
 
 TEST_F(SchemaTest, ANewerStoreIsRefused) {

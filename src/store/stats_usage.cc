@@ -80,12 +80,27 @@ const char* const kBlockSums =
     "sum(messages), sum(tool_calls), sum(input_tokens), sum(output_tokens), "
     "sum(cache_read_tokens), sum(cache_write_5m_tokens + cache_write_1h_tokens), sum(cost_usd)";
 
+// The rows behind per-session blocks: session_rollup's (summed over models, half as many)
+// when neither a project nor a model narrows the query, usage_rollup's otherwise. Selects
+// `lead`, then kBlockColumns.
+std::string BlockRows(const QueryFilter& f, const std::optional<std::vector<std::string>>& paths,
+                      bool with_range, const char* lead, SqlConditions& where) {
+  AddRollupScope(where, f, paths, with_range);
+  if (paths || f.model) {
+    return std::string("SELECT ") + lead + ", " + kBlockColumns + " FROM usage_rollup" +
+           where.Where();
+  }
+  where.Add("parts > 0");
+  return std::string("SELECT ") + lead +
+         ", messages, tool_calls, input_tokens, output_tokens, cache_read_tokens, "
+         "cache_write_tokens, cost_usd FROM session_rollup" +
+         where.Where();
+}
+
 Block RollupBlock(Db& db, const QueryFilter& f,
                   const std::optional<std::vector<std::string>>& paths, bool with_range) {
   SqlConditions where;
-  AddRollupScope(where, f, paths, with_range);
-  Stmt q(db,
-         std::string("SELECT session_id, ") + kBlockColumns + " FROM usage_rollup" + where.Where());
+  Stmt q(db, BlockRows(f, paths, with_range, "session_id", where));
   where.Bind(q);
   SessionBlock b;
   while (q.Step())
@@ -179,9 +194,7 @@ ordered_json DailyStats(Db& db, const QueryFilter& f, std::optional<int64_t> day
   range.from_ms = f.from_ms ? std::max(*f.from_ms, lo) : lo;
   range.to_ms = f.to_ms ? std::min(*f.to_ms, hi) : hi;
   SqlConditions where;
-  AddRollupScope(where, range, paths);
-  Stmt q(db, std::string("SELECT bucket, session_id, ") + kBlockColumns + " FROM usage_rollup" +
-                 where.Where());
+  Stmt q(db, BlockRows(range, paths, true, "bucket, session_id", where));
   where.Bind(q);
   DayMapper days_of(f.tz);
   while (q.Step()) {
