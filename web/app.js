@@ -111,9 +111,9 @@ document.addEventListener('keydown', (e) => {
   }
 });
 
-// boot.js has asked for the configuration and the first page's data while this code was still
-// on its way. The shell renders once the first page's code is here and its answers are in, or
-// FIRST_RENDER_WAIT_MS after the code: quick answers are then in the first render (one layout
+// boot.js has asked for the first page's data (and the filter bar's lists) while this code was
+// still on its way. The shell renders once the first page's code is here and its answers are in,
+// or FIRST_RENDER_WAIT_MS after the code: quick answers are then in the first render (one layout
 // instead of one with spinners and another with data), slow ones show spinners first.
 const FIRST_RENDER_WAIT_MS = 150;
 const first = pageName(currentRoute().parts);

@@ -20,10 +20,10 @@ function serverZone() {
   if (meta && meta.hasAttribute('content')) return Promise.resolve(meta.getAttribute('content'));
   return api('/api/config').then((c) => c && c.timezone).catch(() => '');
 }
-const config = serverZone().then(setServerTimeZone);
+const zoneKnown = serverZone().then(setServerTimeZone);
 
-/** Resolves, once the configuration is in, to the promises of the first page's requests. */
-export const firstRequests = config.then(() => {
+/** Resolves, once the zone is known, to the promises of the first page's requests. */
+export const firstRequests = zoneKnown.then(() => {
   const route = currentRoute();
   const [seg, id] = route.parts;
   const early = !id && EARLY[seg || ''];

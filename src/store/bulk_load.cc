@@ -96,7 +96,7 @@ int RestoreIndexes(Db& db) {
   // schema 3 the table does not exist yet: its migration fills it.
   Stmt has_rollup(db, "SELECT 1 FROM sqlite_schema WHERE type='table' AND name='prompt_rollup'");
   if (has_rollup.Step()) RebuildPromptRollup(db);
-  // Its triggers were dropped with the indexes (schema 5 and later).
+  // Their triggers were dropped with the indexes (tool_rollup.h, session_rollup.h).
   Stmt has_tools(db, "SELECT 1 FROM sqlite_schema WHERE type='table' AND name='tool_rollup'");
   if (has_tools.Step()) RebuildToolRollup(db);
   Stmt has_sessions(db, "SELECT 1 FROM sqlite_schema WHERE type='table' AND name='session_rollup'");

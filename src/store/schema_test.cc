@@ -80,14 +80,13 @@ TEST_F(SchemaTest, AVersionOneStoreIsMigratedKeepingItsRows) {
     db->Exec("CREATE INDEX tool_calls_name ON tool_calls(tool_name, timestamp)");
     db->Exec("DROP TABLE prompt_rollup");
     db->Exec("DROP TABLE model_rollup");
-    db->Exec("DROP TABLE tool_rollup");
-    for (const char* t : {"insert", "update", "delete"})
-      db->Exec(std::string("DROP TRIGGER tool_rollup_") + t);
     db->Exec("DROP INDEX tool_calls_duration");
     db->Exec("DROP INDEX tool_calls_failed");
-    db->Exec("DROP TABLE session_rollup");
-    for (const char* t : {"insert", "update", "delete"})
-      db->Exec(std::string("DROP TRIGGER session_rollup_") + t);
+    for (std::string table : {"tool_rollup", "session_rollup"}) {
+      db->Exec("DROP TABLE " + table);
+      for (const char* t : {"_insert", "_update", "_delete"})
+        db->Exec("DROP TRIGGER " + table + t);
+    }
     db->Exec(
         "INSERT INTO usage_rollup(bucket, session_id, model, project_path, assistant_messages, "
         "input_tokens, cost_usd) VALUES (900000, 's', 'claude-x', '/w/p', 1, 10, 0.25), "

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "store/schema.h"
+#include "store/test_seed.h"
 
 namespace cs {
 namespace {
@@ -22,15 +23,6 @@ std::vector<SessionRow> KeptSessions(Db& db) {
          "FROM session_rollup WHERE parts > 0 ORDER BY 1, 2");
   while (q.Step())
     out.emplace_back(q.Int(0), q.Text(1), q.Int(2), q.Int(3), q.Int(4), q.Int(5), q.Real(6));
-  return out;
-}
-
-std::vector<SessionRow> RebuiltSessions(Db& db) {
-  db.Exec("SAVEPOINT probe");
-  RebuildSessionRollup(db);
-  auto out = KeptSessions(db);
-  db.Exec("ROLLBACK TO probe");
-  db.Exec("RELEASE probe");
   return out;
 }
 
@@ -64,7 +56,8 @@ TEST(SessionRollupTest, TheTriggersKeepWhatARebuildComputesThroughUpsertsUpdates
       default:
         db->Exec("DELETE FROM usage_rollup WHERE " + key);
     }
-    ASSERT_EQ(KeptSessions(*db), RebuiltSessions(*db)) << "after step " << step;
+    ASSERT_EQ(KeptSessions(*db), test::ReadRebuilt(*db, RebuildSessionRollup, KeptSessions))
+        << "after step " << step;
   }
   EXPECT_FALSE(KeptSessions(*db).empty());
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "store/schema.h"
+#include "store/test_seed.h"
 
 namespace cs {
 namespace {
@@ -22,15 +23,6 @@ Rows Kept(Db& db) {
          "errors != 0 ORDER BY 1, 2");
   while (q.Step())
     out.emplace_back(q.Int(0), q.Text(1), q.Int(2), q.Int(3));
-  return out;
-}
-
-Rows Rebuilt(Db& db) {
-  db.Exec("SAVEPOINT probe");
-  RebuildToolRollup(db);
-  Rows out = Kept(db);
-  db.Exec("ROLLBACK TO probe");
-  db.Exec("RELEASE probe");
   return out;
 }
 
@@ -68,7 +60,7 @@ TEST(ToolRollupTest, TheTriggersKeepWhatARebuildComputesThroughEveryKindOfChange
       default:
         db->Exec("DELETE FROM tool_calls WHERE id = " + id);
     }
-    ASSERT_EQ(Kept(*db), Rebuilt(*db)) << "after step " << step;
+    ASSERT_EQ(Kept(*db), test::ReadRebuilt(*db, RebuildToolRollup, Kept)) << "after step " << step;
   }
   EXPECT_FALSE(Kept(*db).empty());
 }
