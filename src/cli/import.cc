@@ -66,6 +66,7 @@ int RunImport(const ImportOptions& o) {
   std::string db_path = o.common.DbPath();
   auto db = OpenStore(db_path);
   Ingestor ingestor(*db, &cfg->prices);
+  ingestor.set_rollback_first_import(true);
   bool tty = ::isatty(STDERR_FILENO);
   auto t0 = std::chrono::steady_clock::now();
   int64_t last_line = 0;

@@ -20,6 +20,7 @@
 #include "ingest/transcript_parser.h"
 #include "store/bulk_load.h"
 #include "store/checkpointer.h"
+#include "store/rollback_journal.h"
 
 namespace cs {
 
@@ -450,7 +451,10 @@ IngestStats Ingestor::IngestTree(const std::vector<std::string>& roots,
   // A first import builds the secondary indexes once at the end (store/bulk_load.h).
   const bool deferred = !files.empty() && DeferIndexes(db_);
   writer_.set_bulk_load(deferred);
-  // The WAL is copied into the database beside the writer, not inside its commits.
+  std::optional<RollbackJournal> journal;
+  if (deferred && rollback_first_import_) journal.emplace(db_);
+  // The WAL is copied into the database beside the writer, not inside its commits (nothing to
+  // do while the journal above is active).
   Checkpointer checkpointer(db_);
   checkpointer_ = &checkpointer;
   struct Forget {
@@ -517,6 +521,7 @@ IngestStats Ingestor::IngestTree(const std::vector<std::string>& roots,
     RestoreIndexes(db_);
     writer_.set_bulk_load(false);
   }
+  if (journal) journal->Finish();
   stats.total_bytes = bytes_total;
   return stats;
 }

@@ -63,6 +63,10 @@ class Ingestor {
   void set_prices(const PriceBook* prices) { writer_.set_prices(prices); }
   // Rows per transaction: larger batches are faster, smaller ones show up sooner.
   void set_batch_rows(int64_t n) { batch_rows_ = n; }
+  // A first import into an empty store that nobody else has open writes through a rollback
+  // journal instead of the WAL (store/rollback_journal.h): faster, but other connections then
+  // wait for each commit. For the `import` command, not for a server.
+  void set_rollback_first_import(bool on) { rollback_first_import_ = on; }
 
  private:
   struct FileCursor;
@@ -76,6 +80,7 @@ class Ingestor {
   // pages it dirtied, and the random-key indexes dirty pages all over), and a kill still loses
   // only a few seconds of work. The writer keeps one file's responses in memory, not a batch's.
   int64_t batch_rows_ = 200000;
+  bool rollback_first_import_ = false;
 };
 
 }  // namespace cs

@@ -1,5 +1,8 @@
 #include "store/checkpointer.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 
@@ -18,7 +21,12 @@ bool IsWal(Db& db) {
 
 Checkpointer::Checkpointer(Db& writer, int64_t max_wal_bytes)
     : writer_(writer), max_wal_bytes_(max_wal_bytes) {
-  if (writer_.path().empty() || writer_.path() == ":memory:" || !IsWal(writer_)) return;
+  if (writer_.path().empty() || writer_.path() == ":memory:") return;
+  if (!IsWal(writer_)) {
+    file_ = ::open(writer_.path().c_str(), O_RDONLY | O_CLOEXEC);
+    if (file_ >= 0) thread_ = std::thread([this] { Run(); });
+    return;
+  }
   try {
     conn_ = std::make_unique<Db>(writer_.path(), Db::Mode::kReadWrite);
     // A connection finds out that the store is in WAL mode when it first reads it; until then
@@ -35,13 +43,17 @@ Checkpointer::Checkpointer(Db& writer, int64_t max_wal_bytes)
 }
 
 Checkpointer::~Checkpointer() {
-  if (!conn_) return;
+  if (!thread_.joinable()) return;
   {
     std::lock_guard lock(mu_);
     stop_ = true;
   }
   wake_.notify_all();
   thread_.join();
+  if (file_ >= 0) {
+    ::close(file_);
+    return;
+  }
   conn_.reset();
   try {
     sqlite3_wal_checkpoint_v2(writer_.raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
@@ -66,11 +78,21 @@ void Checkpointer::Run() {
     wake_.wait_for(lock, kTick, [this] { return stop_; });
     if (stop_) break;
     lock.unlock();
+    if (file_ >= 0) {
+      StartWriteBack();
+      lock.lock();
+      continue;
+    }
     int rc = sqlite3_wal_checkpoint_v2(conn_->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
                                        nullptr);
     lock.lock();
     if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
   }
+}
+
+void Checkpointer::StartWriteBack() {
+  // The whole file (0, 0): the pages already under write-back are skipped, not waited for.
+  ::sync_file_range(file_, 0, 0, SYNC_FILE_RANGE_WRITE);
 }
 
 }  // namespace cs

@@ -12,6 +12,13 @@
 // retried on the next tick; when the WAL has grown past `max_wal_bytes` regardless, the writer
 // checkpoints itself at its next MaybeCatchUp(). Errors of the background connection stop it
 // quietly (the writer's final checkpoint then does the work); none is thrown to the writer.
+//
+// A store in a rollback journal mode (store/rollback_journal.h) has no WAL to copy: each commit
+// syncs the database itself, and would wait for every page written since the last one (the
+// kernel starts writing dirty pages back only when gigabytes are dirty). There the thread asks
+// the kernel, each tick, to start writing the file's dirty pages (sync_file_range, which neither
+// waits for them nor changes what a commit guarantees), so that a commit finds most of them on
+// disk already: ~1 s of a 1 GB first import's time.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -37,8 +44,10 @@ class Checkpointer {
 
  private:
   void Run();
+  void StartWriteBack();
 
   Db& writer_;
+  int file_ = -1;  // the database file, when there is no WAL (write-back mode)
   int64_t max_wal_bytes_;
   std::unique_ptr<Db> conn_;
   std::mutex mu_;

@@ -46,7 +46,7 @@ class CheckpointerTest : public ::testing::Test {
     Remove();
   }
   void Remove() {
-    for (const char* s : {"", "-wal", "-shm"})
+    for (const char* s : {"", "-wal", "-shm", "-journal"})
       fs::remove(path_ + s);
   }
   int64_t DbBytes() const { return int64_t(fs::file_size(path_)); }
@@ -90,6 +90,35 @@ TEST_F(CheckpointerTest, AWriterFarAheadCatchesUpItself) {
   Stmt n(*db_, "SELECT count(*) FROM meta WHERE key LIKE 'k%'");
   ASSERT_TRUE(n.Step());
   EXPECT_EQ(n.Int(0), 512);
+}
+
+size_t Entries(const char* dir) {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir))
+    ++n;
+  return n;
+}
+
+// In a rollback journal mode there is no WAL: the thread starts the file's write-back instead,
+// and leaves neither a thread nor a descriptor behind.
+TEST_F(CheckpointerTest, WithoutAWalTheThreadWritesTheFileBack) {
+  db_->Exec("PRAGMA journal_mode=TRUNCATE");
+  const size_t threads = Entries("/proc/self/task"), files = Entries("/proc/self/fd");
+  {
+    Checkpointer ck(*db_);
+    EXPECT_EQ(Entries("/proc/self/task"), threads + 1);
+    EXPECT_EQ(Entries("/proc/self/fd"), files + 1);
+    WriteRows(*db_, 0);
+    ck.MaybeCatchUp();                                            // nothing to catch up with
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // at least one tick
+    EXPECT_FALSE(fs::exists(path_ + "-wal"));
+    EXPECT_EQ(AutoCheckpoint(*db_), 1000);  // untouched: there is no WAL to check
+  }
+  EXPECT_EQ(Entries("/proc/self/task"), threads);
+  EXPECT_EQ(Entries("/proc/self/fd"), files);
+  Stmt n(*db_, "SELECT count(*) FROM meta WHERE key LIKE 'k%'");
+  ASSERT_TRUE(n.Step());
+  EXPECT_EQ(n.Int(0), 256);
 }
 
 TEST_F(CheckpointerTest, AnInMemoryStoreGetsNoThread) {

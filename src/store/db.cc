@@ -28,7 +28,7 @@ Db::Db(const std::string& path, Mode mode) : path_(path) {
     db_ = nullptr;
     throw DbError("cannot open database " + path + ": " + msg);
   }
-  sqlite3_busy_timeout(db_, 10000);
+  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   sqlite3_extended_result_codes(db_, 1);
 }
 

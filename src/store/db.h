@@ -24,6 +24,8 @@ class DbError : public std::runtime_error {
 class Db {
  public:
   enum class Mode { kReadWrite, kReadOnly };
+  // How long a statement waits for another connection's lock before failing with SQLITE_BUSY.
+  static constexpr int kBusyTimeoutMs = 10000;
   Db(const std::string& path, Mode mode);
   ~Db();
   Db(const Db&) = delete;
