@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "store/prompt_rollup.h"
+#include "store/rollback_journal.h"
 #include "store/session_rollup.h"
 #include "store/tool_rollup.h"
 
@@ -73,6 +74,10 @@ int RestoreIndexes(Db& db) {
   // pages into the database while the next is built, instead of all of them after the last
   // (~1 s of a 1 GB import). The record stays until the end; after a crash midway the next
   // open creates the rest (IF NOT EXISTS skips what exists, also another process's work).
+  // Without a WAL (rollback_journal.h) there is nothing to copy meanwhile, and each commit
+  // would sync the file: then everything goes in one transaction.
+  std::optional<Transaction> whole;
+  if (JournalMode(db) != "wal") whole.emplace(db, /*immediate=*/true);
   if (sql.is_array()) {
     for (const auto& s : sql) {
       if (!s.is_string()) continue;
@@ -84,13 +89,15 @@ int RestoreIndexes(Db& db) {
           break;
         }
       }
-      Transaction tx(db, /*immediate=*/true);
+      std::optional<Transaction> tx;
+      if (!whole) tx.emplace(db, /*immediate=*/true);
       db.Exec(create);
-      tx.Commit();
+      if (tx) tx->Commit();
       ++created;
     }
   }
-  Transaction tx(db, /*immediate=*/true);
+  if (!whole) whole.emplace(db, /*immediate=*/true);
+  Transaction& tx = *whole;
   if (!Deferred(db)) return created;  // another process finished first, under the lock
   // The writer left prompt_rollup to this point (ingest_writer.h, set_bulk_load). Before
   // schema 3 the table does not exist yet: its migration fills it.

@@ -8,7 +8,8 @@
 // between the two calls loses nothing: OpenStore() calls RestoreIndexes() before anything else
 // touches the schema. RestoreIndexes() (a no-op unless something is deferred) creates each
 // index in a transaction of its own and clears the record in a last one, so a crash midway
-// leaves the rest to the next open. The writer's own lookups use primary keys and unique
+// leaves the rest to the next open; without a WAL (rollback_journal.h) all of it is one
+// transaction. The writer's own lookups use primary keys and unique
 // constraints only, which are never deferred. The triggers on those tables and on
 // usage_rollup (tool_rollup.h's, session_rollup.h's) are deferred the same way. The writer also
 // leaves prompt_rollup (prompt_rollup.h), and the dropped triggers leave tool_rollup and

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <tuple>
@@ -44,7 +45,7 @@ class BulkLoadTest : public ::testing::Test {
     Remove();
   }
   void Remove() {
-    for (const char* suffix : {"", "-wal", "-shm"})
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
       std::filesystem::remove(path_ + suffix);
   }
   std::string path_;
@@ -115,6 +116,36 @@ TEST_F(BulkLoadTest, ARestoreStoppedMidwayIsFinishedByTheNextOpen) {
   db_->Exec(schema_.at("messages_session"));
   db_.reset();
   db_ = OpenStore(path_);
+  EXPECT_EQ(Indexes(*db_), schema_);
+  EXPECT_FALSE(HasMeta(*db_));
+}
+
+int Commits(Db& db, const std::function<void()>& f) {
+  int n = 0;
+  sqlite3_commit_hook(
+      db.raw(),
+      [](void* p) {
+        ++*static_cast<int*>(p);
+        return 0;
+      },
+      &n);
+  f();
+  sqlite3_commit_hook(db.raw(), nullptr, nullptr);
+  return n;
+}
+
+// With a WAL each index commits on its own (the checkpointer copies one while the next is
+// built); with a rollback journal every commit syncs the file, so all go in one.
+TEST_F(BulkLoadTest, TheRestoreCommitsPerIndexOnlyWithAWal) {
+  ASSERT_TRUE(DeferIndexes(*db_));
+  const int deferred = int(schema_.size() - Indexes(*db_).size());
+  ASSERT_GT(deferred, 1);
+  EXPECT_EQ(Commits(*db_, [&] { RestoreIndexes(*db_); }), deferred + 1);
+  EXPECT_EQ(Indexes(*db_), schema_);
+
+  db_->Exec("PRAGMA journal_mode=TRUNCATE");
+  ASSERT_TRUE(DeferIndexes(*db_));
+  EXPECT_EQ(Commits(*db_, [&] { RestoreIndexes(*db_); }), 1);
   EXPECT_EQ(Indexes(*db_), schema_);
   EXPECT_FALSE(HasMeta(*db_));
 }
