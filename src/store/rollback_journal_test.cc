@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 
+#include "store/bulk_load.h"
 #include "store/schema.h"
 
 namespace cs {
@@ -117,6 +118,46 @@ TEST_F(RollbackJournalTest, AKilledTransactionIsRolledBackByTheNextOpen) {
   Stmt check(*db, "PRAGMA integrity_check");
   ASSERT_TRUE(check.Step());
   EXPECT_EQ(check.Text(0), "ok");
+}
+
+// A report opened while a first import writes through the journal (the deferred-index record
+// committed, a transaction open) neither fails nor restores the indexes under the import; it
+// reads what is committed, and the store is WAL again once the import ends.
+TEST_F(RollbackJournalTest, AStoreOpenedDuringTheImportReadsBesideIt) {
+  auto db = OpenStore(path_);
+  db->Exec("DELETE FROM t");
+  ASSERT_TRUE(DeferIndexes(*db));
+  RollbackJournal journal(*db);
+  ASSERT_TRUE(journal.active());
+  db->Exec("BEGIN IMMEDIATE");
+  db->Exec("INSERT INTO t VALUES('uncommitted')");
+
+  auto t0 = std::chrono::steady_clock::now();
+  auto report = OpenStore(path_);
+  double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_LT(waited, Db::kBusyTimeoutMs / 2000.0);
+  EXPECT_NE(JournalMode(*report), "wal");
+  auto deferred = [](Db& d) {
+    Stmt q(d, "SELECT count(*) FROM meta WHERE key='deferred_indexes'");
+    return q.Step() && q.Int(0) == 1;
+  };
+  EXPECT_TRUE(deferred(*report));  // left to the import
+  {
+    Stmt q(*report, "SELECT count(*) FROM t");
+    ASSERT_TRUE(q.Step());
+    EXPECT_EQ(q.Int(0), 0);
+  }
+
+  db->Exec("COMMIT");
+  RestoreIndexes(*db);
+  journal.Finish();
+  EXPECT_EQ(JournalMode(*db), "wal");
+  EXPECT_FALSE(deferred(*report));
+  Stmt q(*report, "SELECT count(*) FROM t");
+  ASSERT_TRUE(q.Step());
+  EXPECT_EQ(q.Int(0), 1);
+  report.reset();
+  EXPECT_EQ(ModeOnDisk(), "wal");
 }
 
 TEST_F(RollbackJournalTest, InMemoryStoresAreLeftAlone) {

@@ -287,7 +287,9 @@ CREATE TABLE model_rollup (
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
 
-void Configure(Db& db, bool writer) {
+// Returns false when the store could not be put in WAL mode because another connection holds
+// a lock on it in a rollback journal mode: a first import is running (rollback_journal.h).
+bool Configure(Db& db, bool writer) {
   db.Exec("PRAGMA foreign_keys=OFF");
   db.Exec("PRAGMA temp_store=MEMORY");
   // The writer's 64 MiB page cache holds the hot index and rollup pages of a bulk import; more
@@ -305,9 +307,18 @@ void Configure(Db& db, bool writer) {
     // a 1 GB import took ~12% less time than with 4 KiB. 16 KiB was faster again but raised
     // the import's peak RSS past 350 MB.
     db.Exec("PRAGMA page_size=8192");
-    db.Exec("PRAGMA journal_mode=WAL");
     db.Exec("PRAGMA synchronous=NORMAL");
+    try {
+      db.Exec("PRAGMA journal_mode=WAL");
+    } catch (const DbError&) {
+      // SQLite answers BUSY at once here (waiting could deadlock); the import puts WAL back
+      // when it ends, and this connection reads and writes in the meantime as a rollback
+      // journal's connections do, waiting for each of its commits.
+      if ((sqlite3_extended_errcode(db.raw()) & 0xff) != SQLITE_BUSY) throw;
+      return false;
+    }
   }
+  return true;
 }
 
 }  // namespace
@@ -317,7 +328,7 @@ std::unique_ptr<Db> OpenStore(const std::string& path) {
   auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   auto db = std::make_unique<Db>(path, Db::Mode::kReadWrite);
-  Configure(*db, true);
+  const bool wal = Configure(*db, true);
   int version = 0;
   {
     Stmt st(*db, "PRAGMA user_version");
@@ -328,8 +339,9 @@ std::unique_ptr<Db> OpenStore(const std::string& path) {
                   std::to_string(version) + ")");
   }
   // An import that stopped before re-creating its deferred indexes (bulk_load.h): restore them
-  // first, so the migrations below see the schema they were written against.
-  if (version >= 1) RestoreIndexes(*db);
+  // first, so the migrations below see the schema they were written against. Not while a first
+  // import holds the store in a rollback journal: it restores them itself when it ends.
+  if (version >= 1 && wal) RestoreIndexes(*db);
   for (int v = version; v < kSchemaVersion; ++v) {
     Transaction tx(*db);
     db->Exec(kMigrations[v].sql);
