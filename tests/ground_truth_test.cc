@@ -385,5 +385,57 @@ TEST(CrashSafety, KilledImportsConvergeToACleanImport) {
   EXPECT_EQ(Digest(*db), want);
 }
 
+// `status` run while a first import writes through its rollback journal
+// (store/rollback_journal.h): each answers (from what is committed) instead of failing with
+// "database is locked", the import is not disturbed (the same database as an import alone), and
+// the store is in WAL mode afterwards.
+TEST(ConcurrentReports, StatusDuringAFirstImportAnswersAndChangesNothing) {
+  TempDir dir;
+  test::Generate(dir.path(), "--target-mb 30 --seed 7");
+  auto alone = ImportTree(dir / "projects", dir / "alone.db");
+  std::string want = Digest(*alone.db);
+
+  std::string db_path = dir / "shared.db";
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    std::string root = dir / "projects";
+    ::execl(test::Binary().c_str(), "claudescope", "import", "--path", root.c_str(), "--db",
+            db_path.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // The journal file appears with the import's first transaction through it.
+  bool exited = false;
+  int status = 0;
+  while (!std::filesystem::exists(db_path + "-journal")) {
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      exited = true;
+      break;
+    }
+    ::usleep(1000);
+  }
+  ASSERT_FALSE(exited) << "the import ended without a rollback journal";
+  int during = 0, failed = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    ++during;
+    if (test::Run(test::Binary() + " status --db " + db_path + " >/dev/null 2>&1") != 0) ++failed;
+  }
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_GT(during, 0);
+  EXPECT_EQ(failed, 0);
+  {
+    Db plain(db_path, Db::Mode::kReadWrite);  // not OpenStore, which would set WAL itself
+    Stmt q(plain, "PRAGMA journal_mode");
+    ASSERT_TRUE(q.Step());
+    EXPECT_EQ(q.Text(0), "wal");
+  }
+  auto db = OpenStore(db_path);
+  EXPECT_EQ(Digest(*db), want);
+}
+
 }  // namespace
 }  // namespace cs
