@@ -349,6 +349,21 @@ TEST(RealTranscripts, V1FixturesMatchExpectedTotals) {
   EXPECT_EQ(title.Text(0), "Empty Repo Setup: CLAUDE.md Foundation Created");
 }
 
+// `claudescope import --path root --db db` in a child process, its output discarded; the
+// child's pid (negative if fork failed).
+pid_t SpawnImport(const std::string& root, const std::string& db) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    ::execl(test::Binary().c_str(), "claudescope", "import", "--path", root.c_str(), "--db",
+            db.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  return pid;
+}
+
 // kill -9 at random moments of an import, then a clean re-run: the same database as one
 // uninterrupted import.
 TEST(CrashSafety, KilledImportsConvergeToACleanImport) {
@@ -361,17 +376,8 @@ TEST(CrashSafety, KilledImportsConvergeToACleanImport) {
   std::mt19937 rng(1234);
   int kills = 0;
   for (int round = 0; round < 8; ++round) {
-    pid_t pid = ::fork();
+    pid_t pid = SpawnImport(dir / "projects", crashed);
     ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      int null = ::open("/dev/null", O_WRONLY);
-      ::dup2(null, 1);
-      ::dup2(null, 2);
-      std::string root = dir / "projects";
-      ::execl(test::Binary().c_str(), "claudescope", "import", "--path", root.c_str(), "--db",
-              crashed.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
     ::usleep(std::uniform_int_distribution<int>(5000, 120000)(rng));
     if (::kill(pid, SIGKILL) == 0) ++kills;
     int status = 0;
@@ -395,18 +401,11 @@ TEST(ConcurrentReports, StatusDuringAFirstImportAnswersAndChangesNothing) {
   auto alone = ImportTree(dir / "projects", dir / "alone.db");
   std::string want = Digest(*alone.db);
 
+  // An empty store made beforehand: the only journal file is then the import's.
   std::string db_path = dir / "shared.db";
-  pid_t pid = ::fork();
+  OpenStore(db_path).reset();
+  pid_t pid = SpawnImport(dir / "projects", db_path);
   ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, 1);
-    ::dup2(null, 2);
-    std::string root = dir / "projects";
-    ::execl(test::Binary().c_str(), "claudescope", "import", "--path", root.c_str(), "--db",
-            db_path.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
   // The journal file appears with the import's first transaction through it.
   bool exited = false;
   int status = 0;

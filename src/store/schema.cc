@@ -329,11 +329,11 @@ std::unique_ptr<Db> OpenStore(const std::string& path) {
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   auto db = std::make_unique<Db>(path, Db::Mode::kReadWrite);
   const bool wal = Configure(*db, true);
-  int version = 0;
-  {
+  auto read_version = [&] {
     Stmt st(*db, "PRAGMA user_version");
-    if (st.Step()) version = int(st.Int(0));
-  }
+    return st.Step() ? int(st.Int(0)) : 0;
+  };
+  int version = read_version();
   if (version > kSchemaVersion) {
     throw DbError("database " + path + " was written by a newer claudescope (schema " +
                   std::to_string(version) + ")");
@@ -342,12 +342,17 @@ std::unique_ptr<Db> OpenStore(const std::string& path) {
   // first, so the migrations below see the schema they were written against. Not while a first
   // import holds the store in a rollback journal: it restores them itself when it ends.
   if (version >= 1 && wal) RestoreIndexes(*db);
-  for (int v = version; v < kSchemaVersion; ++v) {
+  // Each migration reads the version again under the write lock: another process opening a new
+  // store at the same moment may have run it already.
+  while (version < kSchemaVersion) {
     Transaction tx(*db);
-    db->Exec(kMigrations[v].sql);
-    if (kMigrations[v].fill) kMigrations[v].fill(*db);
-    db->Exec("PRAGMA user_version=" + std::to_string(v + 1));
+    version = read_version();
+    if (version >= kSchemaVersion) break;
+    db->Exec(kMigrations[version].sql);
+    if (kMigrations[version].fill) kMigrations[version].fill(*db);
+    db->Exec("PRAGMA user_version=" + std::to_string(version + 1));
     tx.Commit();
+    ++version;
   }
   return db;
 }

@@ -1,7 +1,10 @@
 #include "store/schema.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cstdio>
 
 #include <filesystem>
 #include <string>
@@ -37,7 +40,7 @@ class SchemaTest : public ::testing::Test {
   }
   void TearDown() override { Remove(); }
   void Remove() {
-    for (const char* suffix : {"", "-wal", "-shm"})
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
       std::filesystem::remove(path_ + suffix);
   }
   std::string path_;
@@ -153,6 +156,47 @@ TEST_F(SchemaTest, AVersionOneStoreIsMigratedKeepingItsRows) {
   EXPECT_EQ(r.Int(2), 1);
   EXPECT_EQ(r.Int(4), 5);
   EXPECT_FALSE(r.Step());
+}
+
+// Several processes opening a store that does not exist yet at the same moment (a hook, a
+// report and an import, say): each creates or finds the schema, none fails.
+TEST_F(SchemaTest, ProcessesCreatingTheSameStoreAtOnceAllSucceed) {
+  constexpr int kProcesses = 4;
+  int go[2];
+  ASSERT_EQ(::pipe(go), 0);
+  std::vector<pid_t> children;
+  for (int i = 0; i < kProcesses; ++i) {
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      ::close(go[1]);
+      char c;
+      if (::read(go[0], &c, 1) != 1) ::_exit(3);  // all start together
+      try {
+        auto db = OpenStore(path_);
+        db->Exec("INSERT INTO meta(key, value) VALUES('child-" + std::to_string(i) + "', 'x')");
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "child %d: %s\n", i, e.what());
+        ::_exit(1);
+      }
+      ::_exit(0);
+    }
+    children.push_back(pid);
+  }
+  ::close(go[0]);
+  ASSERT_EQ(::write(go[1], std::string(kProcesses, 'g').data(), kProcesses), kProcesses);
+  ::close(go[1]);
+  for (pid_t pid : children) {
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+  }
+  auto db = OpenStore(path_);
+  EXPECT_EQ(UserVersion(*db), kSchemaVersion);
+  Stmt q(*db, "SELECT count(*) FROM meta WHERE key LIKE 'child-%'");
+  ASSERT_TRUE(q.Step());
+  EXPECT_EQ(q.Int(0), kProcesses);
 }
 
 TEST_F(SchemaTest, ANewerStoreIsRefused) {
