@@ -281,6 +281,12 @@ void Ingestor::IngestFile(const TranscriptFile& f, IngestStats& stats) {
 
 namespace {
 
+// No message stored yet: a first import (DeferIndexes() checks again in its transaction).
+bool StoreIsEmpty(Db& db) {
+  Stmt q(db, "SELECT 1 FROM messages LIMIT 1");
+  return !q.Step();
+}
+
 // What the reading thread hands the writer, in file order: the start of a file (with what
 // its stat and stored state say), its parsed lines a read at a time, and its end.
 struct Chunk {
@@ -448,8 +454,11 @@ IngestStats Ingestor::IngestTree(const std::vector<std::string>& roots,
     while (q.Step())
       stored.emplace(q.Text(0), StoredState{q.Int(1), q.Int(2), q.Int(3), q.Int(4)});
   }
-  // A first import builds the secondary indexes once at the end (store/bulk_load.h).
-  const bool deferred = !files.empty() && DeferIndexes(db_);
+  // A first import builds the secondary indexes once at the end (store/bulk_load.h), holding
+  // the lock that keeps other processes from restoring them meanwhile.
+  std::optional<BulkLoadLock> bulk_lock;
+  if (!files.empty() && StoreIsEmpty(db_)) bulk_lock.emplace(db_.path());
+  const bool deferred = bulk_lock && bulk_lock->held() && DeferIndexes(db_);
   writer_.set_bulk_load(deferred);
   std::optional<RollbackJournal> journal;
   if (deferred && rollback_first_import_) journal.emplace(db_);

@@ -1,5 +1,10 @@
 #include "store/bulk_load.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -24,7 +29,43 @@ std::optional<std::string> Deferred(Db& db) {
   return q.Text(0);
 }
 
+std::string LockPath(const std::string& db_path) {
+  return db_path + "-import-lock";
+}
+
+bool OnDisk(const std::string& db_path) {
+  return !db_path.empty() && db_path != ":memory:" && db_path.compare(0, 5, "file:") != 0;
+}
+
 }  // namespace
+
+BulkLoadLock::BulkLoadLock(const std::string& db_path) {
+  if (!OnDisk(db_path)) return;
+  int fd = ::open(LockPath(db_path).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return;
+  }
+  fd_ = fd;
+}
+
+BulkLoadLock::~BulkLoadLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing the descriptor releases the lock
+}
+
+bool BulkLoadRunning(const std::string& db_path) {
+  if (!OnDisk(db_path)) return false;
+  int fd = ::open(LockPath(db_path).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;  // never locked here
+  bool running = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);
+  return running;
+}
+
+bool HasDeferredIndexes(Db& db) {
+  return Deferred(db).has_value();
+}
 
 bool DeferIndexes(Db& db) {
   Transaction tx(db, /*immediate=*/true);

@@ -16,6 +16,8 @@
 // session_rollup, to RestoreIndexes(), which rebuilds them in the transaction that clears the
 // record. Throws DbError.
 #pragma once
+#include <string>
+
 #include "store/db.h"
 
 namespace cs {
@@ -24,5 +26,30 @@ namespace cs {
 bool DeferIndexes(Db& db);
 // Re-creates deferred indexes (no-op when none are); returns how many were created.
 int RestoreIndexes(Db& db);
+// Whether a deferred-index record exists (an import is running, or stopped before its end).
+bool HasDeferredIndexes(Db& db);
+
+// BulkLoadLock: tells other processes that this one is running a first import, so that
+// OpenStore() leaves its deferred indexes alone: restored in a gap between the import's
+// transactions they would be built from part of the rows, and the rollups the import rebuilds
+// at its end would be rebuilt too early. An flock on "<store>-import-lock", taken without
+// waiting (held() is false when another process has it) and released by the destructor or by
+// the kernel when the process dies, so a killed import's indexes are still restored by the
+// next open. The file stays (removing it could let two processes lock different files).
+// No file for an in-memory store; no errors thrown (held() is then false).
+class BulkLoadLock {
+ public:
+  explicit BulkLoadLock(const std::string& db_path);
+  ~BulkLoadLock();
+  BulkLoadLock(const BulkLoadLock&) = delete;
+  BulkLoadLock& operator=(const BulkLoadLock&) = delete;
+  bool held() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;
+};
+
+// Whether another live process holds the BulkLoadLock of the store at `db_path`.
+bool BulkLoadRunning(const std::string& db_path);
 
 }  // namespace cs

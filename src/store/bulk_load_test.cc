@@ -1,11 +1,13 @@
 #include "store/bulk_load.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <tuple>
 
@@ -45,7 +47,7 @@ class BulkLoadTest : public ::testing::Test {
     Remove();
   }
   void Remove() {
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+    for (const char* suffix : {"", "-wal", "-shm", "-journal", "-import-lock"})
       std::filesystem::remove(path_ + suffix);
   }
   std::string path_;
@@ -118,6 +120,57 @@ TEST_F(BulkLoadTest, ARestoreStoppedMidwayIsFinishedByTheNextOpen) {
   db_ = OpenStore(path_);
   EXPECT_EQ(Indexes(*db_), schema_);
   EXPECT_FALSE(HasMeta(*db_));
+}
+
+TEST_F(BulkLoadTest, OneProcessAtATimeHoldsTheBulkLoadLock) {
+  {
+    BulkLoadLock first(path_);
+    ASSERT_TRUE(first.held());
+    EXPECT_TRUE(BulkLoadRunning(path_));
+    BulkLoadLock second(path_);  // another open file: as another process would
+    EXPECT_FALSE(second.held());
+  }
+  EXPECT_FALSE(BulkLoadRunning(path_));
+  BulkLoadLock third(path_);
+  EXPECT_TRUE(third.held());
+  EXPECT_FALSE(BulkLoadLock(":memory:").held());
+  EXPECT_FALSE(BulkLoadRunning(":memory:"));
+}
+
+// Another process opening the store while the import that deferred the indexes runs leaves
+// them (and the rollups rebuilt with them) to that import.
+TEST_F(BulkLoadTest, ARunningImportsIndexesAreLeftToIt) {
+  auto lock = std::make_unique<BulkLoadLock>(path_);
+  ASSERT_TRUE(lock->held());
+  ASSERT_TRUE(DeferIndexes(*db_));
+  auto other = OpenStore(path_);
+  EXPECT_TRUE(HasMeta(*other));
+  EXPECT_FALSE(Indexes(*other).count("messages_session"));
+  other.reset();
+  lock.reset();  // the import ended without restoring them (a crash): the next open does
+  other = OpenStore(path_);
+  EXPECT_FALSE(HasMeta(*other));
+  EXPECT_EQ(Indexes(*other), schema_);
+}
+
+// The lock goes with the process that held it: a killed import's indexes are restored.
+TEST_F(BulkLoadTest, AKilledImportsLockGoesWithIt) {
+  db_.reset();
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    BulkLoadLock lock(path_);
+    auto db = OpenStore(path_);
+    ::_exit(lock.held() && DeferIndexes(*db) ? 0 : 1);  // no destructors: as if killed
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_FALSE(BulkLoadRunning(path_));
+  db_ = OpenStore(path_);
+  EXPECT_FALSE(HasMeta(*db_));
+  EXPECT_EQ(Indexes(*db_), schema_);
 }
 
 int Commits(Db& db, const std::function<void()>& f) {

@@ -339,9 +339,11 @@ std::unique_ptr<Db> OpenStore(const std::string& path) {
                   std::to_string(version) + ")");
   }
   // An import that stopped before re-creating its deferred indexes (bulk_load.h): restore them
-  // first, so the migrations below see the schema they were written against. Not while a first
-  // import holds the store in a rollback journal: it restores them itself when it ends.
-  if (version >= 1 && wal) RestoreIndexes(*db);
+  // first, so the migrations below see the schema they were written against. Not while the
+  // import that deferred them is running (it restores them itself when it ends): the record is
+  // read before the lock, since a new import cannot defer while a record exists. A busy switch
+  // to WAL says the same of an import through a rollback journal.
+  if (version >= 1 && wal && HasDeferredIndexes(*db) && !BulkLoadRunning(path)) RestoreIndexes(*db);
   // Each migration reads the version again under the write lock: another process opening a new
   // store at the same moment may have run it already.
   while (version < kSchemaVersion) {
