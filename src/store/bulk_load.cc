@@ -40,7 +40,10 @@ bool OnDisk(const std::string& db_path) {
 }  // namespace
 
 BulkLoadLock::BulkLoadLock(const std::string& db_path) {
-  if (!OnDisk(db_path)) return;
+  if (!OnDisk(db_path)) {
+    held_ = true;
+    return;
+  }
   int fd = ::open(LockPath(db_path).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return;
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -48,6 +51,7 @@ BulkLoadLock::BulkLoadLock(const std::string& db_path) {
     return;
   }
   fd_ = fd;
+  held_ = true;
 }
 
 BulkLoadLock::~BulkLoadLock() {

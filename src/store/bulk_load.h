@@ -36,17 +36,19 @@ bool HasDeferredIndexes(Db& db);
 // waiting (held() is false when another process has it) and released by the destructor or by
 // the kernel when the process dies, so a killed import's indexes are still restored by the
 // next open. The file stays (removing it could let two processes lock different files).
-// No file for an in-memory store; no errors thrown (held() is then false).
+// An in-memory store needs no file (no other process can open it): held() is true. No errors
+// thrown: a file that cannot be created or locked makes held() false.
 class BulkLoadLock {
  public:
   explicit BulkLoadLock(const std::string& db_path);
   ~BulkLoadLock();
   BulkLoadLock(const BulkLoadLock&) = delete;
   BulkLoadLock& operator=(const BulkLoadLock&) = delete;
-  bool held() const { return fd_ >= 0; }
+  bool held() const { return held_; }
 
  private:
   int fd_ = -1;
+  bool held_ = false;
 };
 
 // Whether another live process holds the BulkLoadLock of the store at `db_path`.

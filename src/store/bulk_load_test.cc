@@ -133,7 +133,8 @@ TEST_F(BulkLoadTest, OneProcessAtATimeHoldsTheBulkLoadLock) {
   EXPECT_FALSE(BulkLoadRunning(path_));
   BulkLoadLock third(path_);
   EXPECT_TRUE(third.held());
-  EXPECT_FALSE(BulkLoadLock(":memory:").held());
+  EXPECT_TRUE(BulkLoadLock(":memory:").held());  // nobody else can open it
+  EXPECT_TRUE(BulkLoadLock(":memory:").held());
   EXPECT_FALSE(BulkLoadRunning(":memory:"));
 }
 
