@@ -281,12 +281,6 @@ void Ingestor::IngestFile(const TranscriptFile& f, IngestStats& stats) {
 
 namespace {
 
-// No message stored yet: a first import (DeferIndexes() checks again in its transaction).
-bool StoreIsEmpty(Db& db) {
-  Stmt q(db, "SELECT 1 FROM messages LIMIT 1");
-  return !q.Step();
-}
-
 // What the reading thread hands the writer, in file order: the start of a file (with what
 // its stat and stored state say), its parsed lines a read at a time, and its end.
 struct Chunk {

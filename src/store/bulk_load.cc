@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "store/prompt_rollup.h"
-#include "store/rollback_journal.h"
 #include "store/session_rollup.h"
 #include "store/tool_rollup.h"
 
@@ -33,14 +32,10 @@ std::string LockPath(const std::string& db_path) {
   return db_path + "-import-lock";
 }
 
-bool OnDisk(const std::string& db_path) {
-  return !db_path.empty() && db_path != ":memory:" && db_path.compare(0, 5, "file:") != 0;
-}
-
 }  // namespace
 
 BulkLoadLock::BulkLoadLock(const std::string& db_path) {
-  if (!OnDisk(db_path)) {
+  if (!Db::IsFile(db_path)) {
     held_ = true;
     return;
   }
@@ -59,12 +54,17 @@ BulkLoadLock::~BulkLoadLock() {
 }
 
 bool BulkLoadRunning(const std::string& db_path) {
-  if (!OnDisk(db_path)) return false;
+  if (!Db::IsFile(db_path)) return false;
   int fd = ::open(LockPath(db_path).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;  // never locked here
   bool running = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
   ::close(fd);
   return running;
+}
+
+bool StoreIsEmpty(Db& db) {
+  Stmt any(db, "SELECT 1 FROM messages LIMIT 1");
+  return !any.Step();
 }
 
 bool HasDeferredIndexes(Db& db) {
@@ -73,11 +73,7 @@ bool HasDeferredIndexes(Db& db) {
 
 bool DeferIndexes(Db& db) {
   Transaction tx(db, /*immediate=*/true);
-  {
-    Stmt any(db, "SELECT 1 FROM messages LIMIT 1");
-    if (any.Step()) return false;
-  }
-  if (Deferred(db)) return false;
+  if (!StoreIsEmpty(db) || Deferred(db)) return false;
   std::vector<std::string> drops;
   nlohmann::json sql = nlohmann::json::array();
   {

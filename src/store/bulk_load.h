@@ -26,6 +26,9 @@ namespace cs {
 bool DeferIndexes(Db& db);
 // Re-creates deferred indexes (no-op when none are); returns how many were created.
 int RestoreIndexes(Db& db);
+// No message stored yet: what makes an import a first import (DeferIndexes() asks it again
+// in its own transaction).
+bool StoreIsEmpty(Db& db);
 // Whether a deferred-index record exists (an import is running, or stopped before its end).
 bool HasDeferredIndexes(Db& db);
 

@@ -13,15 +13,14 @@ namespace {
 constexpr auto kTick = std::chrono::milliseconds(250);
 
 bool IsWal(Db& db) {
-  Stmt q(db, "PRAGMA journal_mode");
-  return q.Step() && q.Text(0) == "wal";
+  return JournalMode(db) == "wal";
 }
 
 }  // namespace
 
 Checkpointer::Checkpointer(Db& writer, int64_t max_wal_bytes)
     : writer_(writer), max_wal_bytes_(max_wal_bytes) {
-  if (writer_.path().empty() || writer_.path() == ":memory:") return;
+  if (!writer_.on_disk()) return;
   if (!IsWal(writer_)) {
     file_ = ::open(writer_.path().c_str(), O_RDONLY | O_CLOEXEC);
     if (file_ >= 0) thread_ = std::thread([this] { Run(); });

@@ -36,6 +36,11 @@ Db::~Db() {
   if (db_) sqlite3_close_v2(db_);
 }
 
+std::string JournalMode(Db& db) {
+  Stmt q(db, "PRAGMA journal_mode");
+  return q.Step() ? q.Text(0) : std::string();
+}
+
 void Db::Exec(std::string_view sql) {
   char* err = nullptr;
   std::string s(sql);

@@ -33,6 +33,10 @@ class Db {
 
   sqlite3* raw() const { return db_; }
   const std::string& path() const { return path_; }
+  // Whether the database is a file other processes can open (SQLite keeps "" and ":memory:"
+  // in memory; paths are opened without URI parsing).
+  bool on_disk() const { return IsFile(path_); }
+  static bool IsFile(const std::string& path) { return !path.empty() && path != ":memory:"; }
   void Exec(std::string_view sql);
   int64_t Changes() const { return sqlite3_changes64(db_); }
   int64_t LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
@@ -94,6 +98,9 @@ class Stmt {
 };
 
 // Runs a transaction: commits when Commit() is called, rolls back on destruction otherwise.
+// The connection's journal mode as SQLite names it ("wal", "truncate", "delete", ...).
+std::string JournalMode(Db& db);
+
 class Transaction {
  public:
   explicit Transaction(Db& db, bool immediate = true);

@@ -2,13 +2,8 @@
 
 namespace cs {
 
-std::string JournalMode(Db& db) {
-  Stmt q(db, "PRAGMA journal_mode");
-  return q.Step() ? q.Text(0) : std::string();
-}
-
 RollbackJournal::RollbackJournal(Db& db) : db_(db) {
-  if (db_.path().empty() || db_.path() == ":memory:" || JournalMode(db_) != "wal") return;
+  if (!db_.on_disk() || JournalMode(db_) != "wal") return;
   // Leaving WAL needs every other connection closed; do not wait for them to go.
   sqlite3_busy_timeout(db_.raw(), 0);
   try {

@@ -17,8 +17,6 @@
 // waiting for other connections as long as a write would; if that still fails the store stays
 // in rollback mode until the next OpenStore(), which sets WAL again. Neither throws.
 #pragma once
-#include <string>
-
 #include "store/db.h"
 
 namespace cs {
@@ -37,8 +35,5 @@ class RollbackJournal {
   Db& db_;
   bool active_ = false;
 };
-
-// The connection's journal mode as SQLite names it ("wal", "truncate", "memory", ...).
-std::string JournalMode(Db& db);
 
 }  // namespace cs
