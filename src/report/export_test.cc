@@ -275,50 +275,71 @@ TEST(ExportRoundTrip, JsonExportReimportsToTheSameTotals) {
   // Importing the same file again changes nothing.
   ImportJsonExport(*b, export_path, &cfg.prices);
 
+  // Rows as text, except REAL columns, which are compared within 1e-9: costs are sums, and the
+  // export's re-import adds them in another order (or with SQLite's compensated sum()), so the
+  // last bits may differ; costs are often exact half-millionths, where any %.6f rounding flips.
+  struct Dump {
+    std::string text;
+    std::vector<double> reals;
+  };
   auto dump = [](Db& db, const std::string& sql) {
+    Dump d;
     std::ostringstream out;
     Stmt q(db, sql);
     while (q.Step()) {
       for (int i = 0; i < q.Columns(); ++i) {
-        out << (q.IsNull(i) ? std::string("NULL") : q.Text(i));
+        if (q.IsNull(i))
+          out << "NULL";
+        else if (q.IsReal(i))
+          d.reals.push_back(q.Real(i)), out << 'R';
+        else
+          out << q.Text(i);
         out << '|';
       }
       out << '\n';
     }
-    return out.str();
+    d.text = out.str();
+    return d;
+  };
+  auto expect_same = [&](const std::string& sql) {
+    Dump da = dump(*a, sql), db = dump(*b, sql);
+    EXPECT_EQ(da.text, db.text) << sql;
+    ASSERT_EQ(da.reals.size(), db.reals.size()) << sql;
+    for (size_t i = 0; i < da.reals.size(); ++i)
+      EXPECT_NEAR(da.reals[i], db.reals[i], 1e-9) << sql << " value " << i;
   };
   const std::string sessions =
       "SELECT id, project_path, project_name, cwd, git_branch, first_prompt, started_at, "
       "last_activity_at, claude_version, message_count, assistant_messages, user_prompt_count, "
       "tool_call_count, tool_error_count, subagent_count, compaction_count, api_error_count, "
       "input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, "
-      "cache_write_1h_tokens, printf('%.6f', cost_usd), unpriced_messages, custom_title, ai_title, "
+      "cache_write_1h_tokens, cost_usd, unpriced_messages, custom_title, ai_title, "
       "summary_title FROM sessions "
       "ORDER BY id";
-  EXPECT_EQ(dump(*a, sessions), dump(*b, sessions));
+  expect_same(sessions);
   const std::string rollup =
       "SELECT bucket, session_id, model, project_path, messages, assistant_messages, "
       "user_prompts, tool_calls, tool_errors, input_tokens, output_tokens, cache_read_tokens, "
-      "cache_write_5m_tokens, cache_write_1h_tokens, printf('%.6f', cost_usd) FROM usage_rollup "
+      "cache_write_5m_tokens, cache_write_1h_tokens, cost_usd FROM usage_rollup "
       "WHERE messages != 0 OR tool_calls != 0 OR tool_errors != 0 "
       "ORDER BY bucket, session_id, model";
-  EXPECT_EQ(dump(*a, rollup), dump(*b, rollup));
+  expect_same(rollup);
   const std::string subagents =
       "SELECT session_id, id, tool_use_id, agent_type, description, started_at, ended_at, "
       "message_count, tool_call_count, input_tokens, output_tokens, cache_read_tokens, "
-      "cache_write_tokens, printf('%.6f', cost_usd) FROM subagents ORDER BY session_id, id";
-  EXPECT_EQ(dump(*a, subagents), dump(*b, subagents));
+      "cache_write_tokens, cost_usd FROM subagents ORDER BY session_id, id";
+  expect_same(subagents);
   const std::string tools =
       "SELECT id, session_id, message_id, tool_name, file_path, success, error, duration_ms, "
       "timestamp, result_at, is_sidechain, agent_id, input, stdout_preview, stderr_preview "
       "FROM tool_calls ORDER BY id";
-  EXPECT_EQ(dump(*a, tools), dump(*b, tools));
+  expect_same(tools);
   const std::string messages =
       "SELECT id, session_id, type, kind, model, content_text, timestamp, is_sidechain, "
       "agent_id, request_id, input_tokens, output_tokens, cache_read_tokens, "
-      "cache_write_5m_tokens, cache_write_1h_tokens, printf('%.6f', cost_usd) FROM messages "
+      "cache_write_5m_tokens, cache_write_1h_tokens, cost_usd FROM messages "
       "ORDER BY session_id, id, timestamp";
-  EXPECT_EQ(dump(*a, messages), dump(*b, messages));
+  expect_same(messages);
   a.reset();
   b.reset();
   fs::remove_all(dir);

@@ -79,6 +79,7 @@ class Stmt {
   void Reset();
 
   bool IsNull(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
+  bool IsReal(int col) const { return sqlite3_column_type(st_, col) == SQLITE_FLOAT; }
   int64_t Int(int col) const { return sqlite3_column_int64(st_, col); }
   double Real(int col) const { return sqlite3_column_double(st_, col); }
   std::string Text(int col) const;
