@@ -27,6 +27,16 @@ struct ToolResultRecord {
   std::string error;  // error text when is_error
   std::optional<int64_t> duration_ms;
   std::string agent_id;  // toolUseResult.agentId (Task/Agent results)
+  // The output preview in the store's packed form (store/preview_codec.h), when the ingestor's
+  // reader thread has prepared it so that the single writer does not spend its time
+  // compressing; an empty value means "store it as text". nullopt: not prepared.
+  std::optional<std::string> packed_output;
+
+  // The call's output as the store keeps it: stdout when the result had one (or failed), else
+  // the text of the result.
+  const std::string& output_preview() const {
+    return !stdout_preview.empty() || is_error ? stdout_preview : content_preview;
+  }
 };
 
 enum class RecordType { kSkip, kUser, kAssistant, kSystem, kTitle, kAgentMeta };

@@ -20,6 +20,7 @@
 #include "ingest/transcript_parser.h"
 #include "store/bulk_load.h"
 #include "store/checkpointer.h"
+#include "store/preview_codec.h"
 #include "store/rollback_journal.h"
 
 namespace cs {
@@ -136,6 +137,14 @@ bool StartOf(const StoredState* st, int64_t inode, int64_t size, int64_t* offset
   return !(st->inode == inode && st->size == size && st->offset == size);
 }
 
+// Compresses tool outputs here, on the reader thread, which waits for the writer much of the
+// time: the writer would otherwise spend its own time on it.
+void PackOutputs(std::vector<TranscriptRecord>& records) {
+  for (auto& r : records)
+    for (auto& t : r.tool_results)
+      t.packed_output = PackPreview(t.output_preview());
+}
+
 // Reads the complete lines of `fd` from `offset` and parses them, handing them to `emit` a read
 // (up to kReadChunk bytes) at a time, until the end of the file or until `emit` returns false;
 // `bytes` counts what was read. Returns an error text, or "". Bounded memory: one read plus the
@@ -181,6 +190,7 @@ std::string ReadLines(int fd, int64_t offset, int64_t* bytes,
       line.offset = consumed;
       line.next = consumed + int64_t(len + 1);
       line.ok = parser.Parse(std::string_view(buf.data() + start, len), line.records, &line.error);
+      PackOutputs(line.records);
       consumed = line.next;
       start += len + 1;
     }

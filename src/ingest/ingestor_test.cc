@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "config/config.h"
+#include "store/messages_query.h"
 #include "store/recompute.h"
 #include "store/schema.h"
 
@@ -202,6 +203,40 @@ TEST_F(IngestRules, ACallAndItsResultMakeOneRowInOneTransactionOrTwo) {
     EXPECT_EQ(q.Text(5), id == std::string("t1") ? "one" : "two");
     EXPECT_EQ(q.Int(6), 1);
   }
+}
+
+// Long outputs are stored compressed (packed by the reader thread), short ones as text; the
+// API reads both back as the transcript's text.
+TEST_F(IngestRules, ToolOutputsAreStoredPackedWhenLongAndReadBackWhole) {
+  std::string text, escaped;  // the output, and as the transcript's JSON writes it
+  for (int i = 0; text.size() < 1500; ++i) {
+    std::string l = "src/file" + std::to_string(i) + ".cc: ok";
+    text += l + "\n";
+    escaped += l + "\\n";
+  }
+  auto line = [](const std::string& id, const std::string& out, const std::string& uuid_suffix) {
+    return R"({"type":"assistant","sessionId":"s1","cwd":"/w/app","uuid":"c)" + uuid_suffix +
+           R"(","requestId":"r)" + uuid_suffix + R"(","timestamp":"2026-10-01T10:00:00.000Z",)" +
+           R"("message":{"id":"m)" + uuid_suffix +
+           R"(","model":"x","content":[{"type":"tool_use","id":")" + id +
+           R"(","name":"Bash","input":{"command":"ls"}}]}})" + "\n" +
+           R"({"type":"user","sessionId":"s1","uuid":"u)" + uuid_suffix +
+           R"(","timestamp":"2026-10-01T10:00:02.000Z","message":{"content":[{"type":)" +
+           R"("tool_result","tool_use_id":")" + id + R"(","content":"x"}]},)" +
+           R"("toolUseResult":{"stdout":")" + out + R"(","stderr":"","durationMs":40}})" + "\n";
+  };
+  Write("-w-app/s1.jsonl", line("t1", escaped, "1") + line("t2", "short", "2"));
+  Ingest();
+  EXPECT_EQ(Int("SELECT typeof(stdout_preview) = 'blob' FROM tool_calls WHERE id='t1'"), 1);
+  EXPECT_LT(Int("SELECT length(stdout_preview) FROM tool_calls WHERE id='t1'"),
+            int64_t(text.size()) / 2);
+  EXPECT_EQ(Int("SELECT typeof(stdout_preview) = 'text' FROM tool_calls WHERE id='t2'"), 1);
+  ToolCallListFilter all;
+  all.page = {10, 0, false};
+  auto calls = ListToolCalls(*db_, all);
+  ASSERT_EQ(calls["tool_calls"].size(), 2u);
+  EXPECT_EQ(calls["tool_calls"][0]["stdout_preview"], text);
+  EXPECT_EQ(calls["tool_calls"][1]["stdout_preview"], "short");
 }
 
 TEST_F(IngestRules, AResponseContinuedInAnotherFileKeepsOneRowAndItsWholeText) {

@@ -83,6 +83,11 @@ Stmt& Stmt::BindRef(int i, std::string_view v) {
   return *this;
 }
 
+Stmt& Stmt::BindBlobRef(int i, std::string_view v) {
+  sqlite3_bind_blob64(st_, i, v.data(), v.size(), SQLITE_STATIC);
+  return *this;
+}
+
 Stmt& Stmt::BindNull(int i) {
   sqlite3_bind_null(st_, i);
   return *this;
@@ -116,6 +121,12 @@ std::string_view Stmt::TextView(int col) const {
   const unsigned char* p = sqlite3_column_text(st_, col);
   if (!p) return {};
   return std::string_view(reinterpret_cast<const char*>(p), sqlite3_column_bytes(st_, col));
+}
+
+std::string_view Stmt::BlobView(int col) const {
+  const void* p = sqlite3_column_blob(st_, col);
+  if (!p) return {};
+  return std::string_view(static_cast<const char*>(p), sqlite3_column_bytes(st_, col));
 }
 
 Transaction::Transaction(Db& db, bool immediate) : db_(db) {

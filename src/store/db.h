@@ -67,6 +67,8 @@ class Stmt {
   // Binds text without copying it: `v` must stay alive until the statement is reset (Run(),
   // Reset()). For the ingest writer's hot statements, whose large texts would be copied twice.
   Stmt& BindRef(int i, std::string_view v);
+  // The same for a BLOB.
+  Stmt& BindBlobRef(int i, std::string_view v);
   template <typename T>
   Stmt& Bind(int i, const std::optional<T>& v) {
     return v ? Bind(i, *v) : BindNull(i);
@@ -80,10 +82,12 @@ class Stmt {
 
   bool IsNull(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
   bool IsReal(int col) const { return sqlite3_column_type(st_, col) == SQLITE_FLOAT; }
+  bool IsBlob(int col) const { return sqlite3_column_type(st_, col) == SQLITE_BLOB; }
   int64_t Int(int col) const { return sqlite3_column_int64(st_, col); }
   double Real(int col) const { return sqlite3_column_double(st_, col); }
   std::string Text(int col) const;
   std::string_view TextView(int col) const;
+  std::string_view BlobView(int col) const;
   std::optional<int64_t> OptInt(int col) const {
     return IsNull(col) ? std::nullopt : std::optional<int64_t>(Int(col));
   }

@@ -10,6 +10,7 @@
 
 #include "core/time.h"
 #include "store/model_rollup.h"
+#include "store/preview_codec.h"
 #include "store/prompt_rollup.h"
 #include "store/schema.h"
 
@@ -750,8 +751,9 @@ void IngestWriter::ApplyUser(const TranscriptRecord& r, const FileContext& ctx, 
 void IngestWriter::ApplyToolResult(const ToolResultRecord& t, const TranscriptRecord& r,
                                    SessionDelta& s) {
   const int64_t ts = r.timestamp_ms.value_or(kNoTime);
-  const std::string& out =
-      !t.stdout_preview.empty() || t.is_error ? t.stdout_preview : t.content_preview;
+  const std::string& out = t.output_preview();
+  const std::string packed = t.packed_output ? std::string() : PackPreview(out);
+  const std::string& blob = t.packed_output ? *t.packed_output : packed;
   auto bind_result = [&](Stmt& q, int first) {
     q.Bind(first, int64_t(!t.is_error));
     if (t.is_error) {
@@ -760,7 +762,11 @@ void IngestWriter::ApplyToolResult(const ToolResultRecord& t, const TranscriptRe
       q.BindNull(first + 1);
     }
     q.Bind(first + 2, t.duration_ms);
-    q.BindRef(first + 3, out);
+    if (blob.empty()) {
+      q.BindRef(first + 3, out);
+    } else {
+      q.BindBlobRef(first + 3, blob);
+    }
     q.BindRef(first + 4, t.stderr_preview);
     q.Bind(first + 5, ts == kNoTime ? int64_t(0) : ts);
   };

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/time.h"
+#include "store/preview_codec.h"
 
 namespace cs {
 
@@ -76,7 +77,10 @@ ordered_json ToolCallJson(const Stmt& q, int c) {
   j["success"] = q.IsNull(c + 6) ? ordered_json(nullptr) : ordered_json(q.Int(c + 6) != 0);
   j["error"] = TextOrNull(q, c + 7);
   j["duration_ms"] = q.IsNull(c + 8) ? ordered_json(nullptr) : ordered_json(q.Int(c + 8));
-  j["stdout_preview"] = TextOrNull(q, c + 9);
+  if (q.IsBlob(c + 9))
+    j["stdout_preview"] = UnpackPreview(q.BlobView(c + 9));
+  else
+    j["stdout_preview"] = TextOrNull(q, c + 9);
   j["stderr_preview"] = TextOrNull(q, c + 10);
   j["timestamp"] = TimeOrNull(q, c + 11);
   j["result_at"] = TimeOrNull(q, c + 12);

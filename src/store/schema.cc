@@ -283,6 +283,10 @@ CREATE TABLE model_rollup (
     // 6: usage_rollup summed over models, kept by triggers (store/session_rollup.h), filled
     // from usage_rollup.
     {kSessionRollupSchema, [](Db& db) { RebuildSessionRollup(db); }},
+    // 7: tool output previews may be zstd frames in BLOBs (store/preview_codec.h). Nothing is
+    // rewritten (TEXT previews stay readable); the version is what makes an older claudescope,
+    // which would show a BLOB's bytes as text, refuse the store.
+    {""},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
