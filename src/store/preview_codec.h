@@ -1,6 +1,7 @@
-// How the store keeps a tool call's output preview. Previews are most of a store's bytes (a
-// third of the store a 1 GB tree imports to), and writing those pages is a good part of the
-// single writer's time, so a preview that compresses well is kept as a zstd frame in a BLOB.
+// How the store keeps a tool call's output preview. Previews were the largest part of a
+// store's bytes (a third of the store a 1 GB tree imports to), and writing those pages is a good
+// part of the single writer's time, so a preview that compresses well is kept as a zstd frame
+// in a BLOB.
 // Text that does not shrink is kept as TEXT, and so are the previews of stores written before
 // this: a value's SQLite type says which it is, so no migration rewrites old rows.
 //
