@@ -288,12 +288,14 @@ TEST(ExportRoundTrip, JsonExportReimportsToTheSameTotals) {
     Stmt q(db, sql);
     while (q.Step()) {
       for (int i = 0; i < q.Columns(); ++i) {
-        if (q.IsNull(i))
+        if (q.IsNull(i)) {
           out << "NULL";
-        else if (q.IsReal(i))
-          d.reals.push_back(q.Real(i)), out << 'R';
-        else
+        } else if (q.IsReal(i)) {
+          d.reals.push_back(q.Real(i));
+          out << 'R';
+        } else {
           out << q.Text(i);
+        }
         out << '|';
       }
       out << '\n';

@@ -1,24 +1,8 @@
 #include "store/db.h"
 
-#include <mutex>
-
 namespace cs {
 
-namespace {
-
-// Process-wide SQLite settings, before the library initializes itself on the first open.
-void ConfigureSqlite() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    // Memory statistics take a global mutex on every allocation; nothing here reads them.
-    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-  });
-}
-
-}  // namespace
-
 Db::Db(const std::string& path, Mode mode) : path_(path) {
-  ConfigureSqlite();
   int flags =
       mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   flags |= SQLITE_OPEN_NOMUTEX;
