@@ -909,7 +909,16 @@ void IngestWriter::Flush() {
         .Bind(27, s.id);
     q.Run();
   }
-  for (auto& [key, r] : rollups_) {
+  // In primary-key order: the upserts then walk usage_rollup's pages once instead of at random.
+  std::vector<const RollupDelta*> ordered;
+  ordered.reserve(rollups_.size());
+  for (const auto& [key, r] : rollups_)
+    ordered.push_back(&r);
+  std::sort(ordered.begin(), ordered.end(), [](const RollupDelta* a, const RollupDelta* b) {
+    return std::tie(a->bucket, a->session, a->model) < std::tie(b->bucket, b->session, b->model);
+  });
+  for (const RollupDelta* rp : ordered) {
+    const RollupDelta& r = *rp;
     auto& q = st_->rollup;
     q.Bind(1, r.bucket)
         .Bind(2, r.session)

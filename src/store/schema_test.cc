@@ -60,7 +60,7 @@ TEST_F(SchemaTest, ANewStoreHasLargePagesAndAnOldOneKeepsItsOwn) {
     auto db = OpenStore(path_);
     Stmt q(*db, "PRAGMA page_size");
     ASSERT_TRUE(q.Step());
-    EXPECT_EQ(q.Int(0), 8192);
+    EXPECT_EQ(q.Int(0), 16384);
   }
   Remove();
   {
@@ -73,6 +73,31 @@ TEST_F(SchemaTest, ANewStoreHasLargePagesAndAnOldOneKeepsItsOwn) {
   ASSERT_TRUE(q.Step());
   EXPECT_EQ(q.Int(0), 4096);
   EXPECT_EQ(UserVersion(*db), kSchemaVersion);
+}
+
+TEST_F(SchemaTest, TheFullTextIndexBuffersSixteenMebibytesInEveryStore) {
+  auto hash_size = [](Db& db) {
+    Stmt q(db, "SELECT v FROM messages_fts_config WHERE k='hashsize'");
+    return q.Step() ? q.Int(0) : int64_t(-1);
+  };
+  {
+    auto db = OpenStore(path_);
+    EXPECT_EQ(hash_size(*db), 16 << 20);
+    // A store with FTS5's default (no row) or another value gets it at its next open.
+    db->Exec("DELETE FROM messages_fts_config WHERE k='hashsize'");
+    EXPECT_EQ(hash_size(*db), -1);
+  }
+  auto db = OpenStore(path_);
+  EXPECT_EQ(hash_size(*db), 16 << 20);
+  // FTS5 reads it back as its own setting (a bad value would fail this insert).
+  db->Exec(
+      "INSERT INTO messages(dedupe_key, id, session_id, type, kind, content_text) "
+      "VALUES ('k', 'k', 's', 'user', 'prompt', 'probe words')");
+  db->Exec(
+      "INSERT INTO messages_fts(rowid, content_text) SELECT rowid, content_text FROM messages");
+  Stmt q(*db, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'probe'");
+  ASSERT_TRUE(q.Step());
+  EXPECT_EQ(q.Int(0), 1);
 }
 
 TEST_F(SchemaTest, AVersionOneStoreIsMigratedKeepingItsRows) {
