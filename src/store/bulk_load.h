@@ -11,9 +11,9 @@
 // leaves the rest to the next open; without a WAL (rollback_journal.h) all of it is one
 // transaction. The writer's own lookups use primary keys and unique
 // constraints only, which are never deferred. The triggers on those tables (tool_rollup.h's),
-// and usage_rollup's indexes and triggers (session_rollup.h's), are deferred the same way. The writer also
-// leaves prompt_rollup (prompt_rollup.h), and the dropped triggers leave tool_rollup and
-// session_rollup, to RestoreIndexes(), which rebuilds them in the transaction that clears the
+// and usage_rollup's indexes and triggers (session_rollup.h's), are deferred the same way. The
+// writer also leaves prompt_rollup (prompt_rollup.h), and the dropped triggers leave tool_rollup
+// and session_rollup, to RestoreIndexes(), which rebuilds them in the transaction that clears the
 // record. Throws DbError.
 #pragma once
 #include <string>

@@ -309,10 +309,11 @@ bool Configure(Db& db, bool writer) {
   db.Exec(writer ? "PRAGMA mmap_size=0" : "PRAGMA mmap_size=2147418112");
   if (writer) {
     // A new store gets 16 KiB pages (an existing one keeps its size: this is then a no-op).
-    // Each step up from 4 KiB made a 1 GB import faster: 8 KiB by ~12%, 16 KiB by another
-    // 10-15% (fewer pages to find, write and balance; 9.2-10.0 s against 10.9-11.1 s in
-    // alternated runs, at the same peak RSS with the 32 MiB cache). 32 KiB was no faster
-    // again and needed more memory.
+    // Each step up from 4 KiB made a 1 GB import faster (fewer pages to find, write and
+    // balance): 8 KiB by ~12%; 16 KiB 9.2-10.0 s against 10.9-11.1 s in two alternated pairs,
+    // at the same peak RSS with the 32 MiB cache (with the hash and rollup changes of the same
+    // day, 4-5% in three later rounds of a slower hour). 32 KiB was no faster and needed
+    // more memory.
     db.Exec("PRAGMA page_size=16384");
     db.Exec("PRAGMA synchronous=NORMAL");
     try {
