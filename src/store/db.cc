@@ -6,11 +6,11 @@ Db::Db(const std::string& path, Mode mode) : path_(path) {
   int flags =
       mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   flags |= SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+  if (int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr); rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
-    throw DbError("cannot open database " + path + ": " + msg);
+    throw DbError("cannot open database " + path + ": " + msg, rc);
   }
   sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   sqlite3_extended_result_codes(db_, 1);
@@ -31,15 +31,15 @@ void Db::Exec(std::string_view sql) {
   if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errmsg(db_);
     sqlite3_free(err);
-    throw DbError(msg);
+    throw DbError(msg, sqlite3_extended_errcode(db_));
   }
 }
 
 Stmt::Stmt(Db& db, std::string_view sql) : db_(&db) {
   if (sqlite3_prepare_v3(db.raw(), sql.data(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &st_,
                          nullptr) != SQLITE_OK) {
-    throw DbError(std::string(sqlite3_errmsg(db.raw())) +
-                  " in: " + std::string(sql.substr(0, 200)));
+    throw DbError(std::string(sqlite3_errmsg(db.raw())) + " in: " + std::string(sql.substr(0, 200)),
+                  sqlite3_extended_errcode(db.raw()));
   }
 }
 
@@ -83,7 +83,7 @@ bool Stmt::Step() {
   if (rc == SQLITE_DONE) return false;
   std::string msg = sqlite3_errmsg(db_->raw());
   sqlite3_reset(st_);
-  throw DbError(msg);
+  throw DbError(msg, rc);
 }
 
 void Stmt::Run() {

@@ -18,7 +18,15 @@ namespace cs {
 
 class DbError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit DbError(const std::string& what, int code = SQLITE_ERROR)
+      : std::runtime_error(what), code_(code) {}
+  // SQLite's extended result code (SQLITE_ERROR for the store's own errors).
+  int code() const { return code_; }
+  // Another connection held the lock past the busy timeout (or SQLite would not wait).
+  bool busy() const { return (code_ & 0xff) == SQLITE_BUSY; }
+
+ private:
+  int code_;
 };
 
 class Db {
@@ -102,10 +110,10 @@ class Stmt {
   sqlite3_stmt* st_ = nullptr;
 };
 
-// Runs a transaction: commits when Commit() is called, rolls back on destruction otherwise.
 // The connection's journal mode as SQLite names it ("wal", "truncate", "delete", ...).
 std::string JournalMode(Db& db);
 
+// Runs a transaction: commits when Commit() is called, rolls back on destruction otherwise.
 class Transaction {
  public:
   explicit Transaction(Db& db, bool immediate = true);

@@ -318,11 +318,11 @@ bool Configure(Db& db, bool writer) {
     db.Exec("PRAGMA synchronous=NORMAL");
     try {
       db.Exec("PRAGMA journal_mode=WAL");
-    } catch (const DbError&) {
+    } catch (const DbError& e) {
       // SQLite answers BUSY at once here (waiting could deadlock); the import puts WAL back
       // when it ends, and this connection reads and writes in the meantime as a rollback
       // journal's connections do, waiting for each of its commits.
-      if ((sqlite3_extended_errcode(db.raw()) & 0xff) != SQLITE_BUSY) throw;
+      if (!e.busy()) throw;
       return false;
     }
   }
@@ -342,12 +342,12 @@ void SetFtsHashSize(Db& db) {
     Stmt q(db, "SELECT v FROM messages_fts_config WHERE k='hashsize'");
     if (q.Step() && q.Int(0) == kHashSize) return;
   }
-  const std::string set = "INSERT INTO messages_fts(messages_fts, rank) VALUES('hashsize', " +
-                          std::to_string(kHashSize) + ")";
-  // Its own transaction; sqlite3_exec's result says whether it was BUSY (Db::Exec's error
-  // does not).
-  int rc = sqlite3_exec(db.raw(), set.c_str(), nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY) throw DbError(sqlite3_errmsg(db.raw()));
+  try {
+    db.Exec("INSERT INTO messages_fts(messages_fts, rank) VALUES('hashsize', " +
+            std::to_string(kHashSize) + ")");
+  } catch (const DbError& e) {
+    if (!e.busy()) throw;
+  }
 }
 
 }  // namespace
