@@ -118,14 +118,19 @@ TEST_F(HttpServerTest, StreamStopsWhenTheClientGoes) {
 }
 
 TEST_F(HttpServerTest, StopLetsInFlightRequestsFinish) {
-  router_.Add("GET", "/api/slow", [](const Request&, ServerContext&) {
+  std::atomic<bool> entered{false};
+  router_.Add("GET", "/api/slow", [&](const Request&, ServerContext&) {
+    entered = true;
     std::this_thread::sleep_for(400ms);
     return Response::Json({{"done", true}});
   });
   Start();
   int fd = Connect(server_->port());
   Send(fd, "GET /api/slow HTTP/1.1\r\nHost: localhost\r\n\r\n");
-  std::this_thread::sleep_for(100ms);
+  // Stop only once the request is in flight (a fixed wait was a guess on a loaded machine).
+  for (int i = 0; i < 1000 && !entered; ++i)
+    std::this_thread::sleep_for(10ms);
+  ASSERT_TRUE(entered);
   std::thread stopper([&] { server_->Stop(); });
   std::string r = ReadAll(fd);
   stopper.join();
@@ -140,7 +145,12 @@ TEST_F(HttpServerTest, RefusesConnectionsBeyondTheCap) {
   opt.max_connections = 1;
   Start(opt);
   int first = Connect(server_->port());
-  std::this_thread::sleep_for(100ms);
+  // An answer on the first connection proves the server accepted it (and counts it).
+  Send(first, "GET /nothing HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  pollfd p{first, POLLIN, 0};
+  ASSERT_EQ(::poll(&p, 1, 10000), 1);
+  char buf[4096];
+  ASSERT_GT(::recv(first, buf, sizeof buf, 0), 0);
   int second = Connect(server_->port());
   std::string r = ReadAll(second, 2s);
   EXPECT_NE(r.find("503"), std::string::npos) << r;
