@@ -296,25 +296,28 @@ static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schem
 bool Configure(Db& db, bool writer) {
   db.Exec("PRAGMA foreign_keys=OFF");
   db.Exec("PRAGMA temp_store=MEMORY");
-  // The writer's 32 MiB page cache holds the hot index and rollup pages of a bulk import; more
-  // (and memory-mapped reads, which count as resident) raises peak RSS faster than it speeds
-  // the import: with 16 KiB pages (below) a 1 GB import peaked at 229 MB with 32 MiB, 293 MB
-  // with 48 MiB (~5% faster) and 358 MB with 64 MiB. Readers map the whole file (up to SQLite's
-  // 2 GB limit): every commit by another connection empties a reader's page cache, and the
-  // pages its next query needs are then read in place instead of copied in again; with 256 MB
-  // mapped, the indexes a bulk import builds last (at the end of the file) were copied, and
-  // the overview's API answers after a write took ~280 ms instead of ~115 ms on a 1 GB store.
-  // Mapped pages are the OS's page cache, shared and dropped under memory pressure.
-  db.Exec("PRAGMA cache_size=-32768");
-  db.Exec(writer ? "PRAGMA mmap_size=0" : "PRAGMA mmap_size=2147418112");
   if (writer) {
     // A new store gets 16 KiB pages (an existing one keeps its size: this is then a no-op).
     // Each step up from 4 KiB made a 1 GB import faster (fewer pages to find, write and
-    // balance): 8 KiB by ~12%; 16 KiB 9.2-10.0 s against 10.9-11.1 s in two alternated pairs,
-    // at the same peak RSS with the 32 MiB cache (with the hash and rollup changes of the same
-    // day, 4-5% in three later rounds of a slower hour). 32 KiB was no faster and needed
-    // more memory.
+    // balance): 8 KiB by ~12%; 16 KiB 9.2-10.0 s against 10.9-11.1 s in two alternated pairs
+    // (4-5% in three later rounds of a slower hour). 32 KiB was no faster.
     db.Exec("PRAGMA page_size=16384");
+  }
+  // After the page size: SQLite turns a cache size given in KiB into a number of pages for the
+  // page size of the moment, and keeps that number when the page size changes. Set while a new
+  // store still had the default 4 KiB pages, a "32 MiB" cache held ~120 MiB of 16 KiB pages.
+  // The writer's 64 MiB hold the hot index and rollup pages of a bulk import. Measured with
+  // the cache really at its size, in five alternated rounds of a 1 GB import: 32 MiB 8.1-9.9 s
+  // at 133 MB peak RSS, 64 MiB 8.1-9.9 s at 166 MB, the old ~120 MiB 7.8-10.7 s at 229 MB: the
+  // size moves memory, hardly time. Readers keep 32 MiB and map the whole file (up to
+  // SQLite's 2 GB limit): every commit by another connection empties a reader's page cache,
+  // and the pages its next query needs are then read in place instead of copied in again;
+  // with 256 MB mapped, the indexes a bulk import builds last (at the end of the file) were
+  // copied, and the overview's API answers after a write took ~280 ms instead of ~115 ms on a
+  // 1 GB store. Mapped pages are the OS's page cache, shared and dropped under memory pressure.
+  db.Exec(writer ? "PRAGMA cache_size=-65536" : "PRAGMA cache_size=-32768");
+  db.Exec(writer ? "PRAGMA mmap_size=0" : "PRAGMA mmap_size=2147418112");
+  if (writer) {
     db.Exec("PRAGMA synchronous=NORMAL");
     try {
       db.Exec("PRAGMA journal_mode=WAL");

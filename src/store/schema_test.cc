@@ -75,6 +75,38 @@ TEST_F(SchemaTest, ANewStoreHasLargePagesAndAnOldOneKeepsItsOwn) {
   EXPECT_EQ(UserVersion(*db), kSchemaVersion);
 }
 
+// Heap bytes held by the connection's page cache.
+int64_t CacheBytes(Db& db) {
+  int now = 0, high = 0;
+  sqlite3_db_status(db.raw(), SQLITE_DBSTATUS_CACHE_USED, &now, &high, 0);
+  return now;
+}
+
+// SQLite keeps a cache's number of pages when the page size changes: a size set before a new
+// store had its 16 KiB pages held ~4x as many bytes as asked. ~80 MiB of rows written to a new
+// store, then read back from it reopened, must leave the writer's cache at its 64 MiB (page
+// headers add a few per cent), neither far above nor far below.
+TEST_F(SchemaTest, TheWritersPageCacheHoldsItsSizeInANewStoreAndAnExistingOne) {
+  constexpr int64_t kMiB = 1 << 20;
+  const std::string value(16000, 'x');  // one 16 KiB page per row
+  {
+    auto db = OpenStore(path_);
+    Stmt put(*db, "INSERT INTO meta(key, value) VALUES(?1, ?2)");
+    Transaction tx(*db, /*immediate=*/true);
+    for (int i = 0; i < 5000; ++i)
+      put.Bind(1, "k" + std::to_string(i)).Bind(2, value).Run();
+    tx.Commit();
+    EXPECT_LE(CacheBytes(*db), 72 * kMiB);
+    EXPECT_GE(CacheBytes(*db), 56 * kMiB);
+  }
+  auto db = OpenStore(path_);
+  Stmt sum(*db, "SELECT sum(length(value)) FROM meta WHERE key LIKE 'k%'");
+  ASSERT_TRUE(sum.Step());
+  EXPECT_EQ(sum.Int(0), 5000 * int64_t(value.size()));
+  EXPECT_LE(CacheBytes(*db), 72 * kMiB);
+  EXPECT_GE(CacheBytes(*db), 56 * kMiB);
+}
+
 TEST_F(SchemaTest, TheFullTextIndexBuffersSixteenMebibytesInEveryStore) {
   auto hash_size = [](Db& db) {
     Stmt q(db, "SELECT v FROM messages_fts_config WHERE k='hashsize'");
