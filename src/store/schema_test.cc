@@ -132,6 +132,30 @@ TEST_F(SchemaTest, TheFullTextIndexBuffersSixteenMebibytesInEveryStore) {
   EXPECT_EQ(q.Int(0), 1);
 }
 
+// The setting is written by whichever open finds it missing, a report's included: while
+// another writer holds the store past the busy timeout (10 s), the open still succeeds and a
+// later one writes it.
+TEST_F(SchemaTest, ABusyStoreOpensWithoutTheHashSizeAndALaterOpenSetsIt) {
+  auto has_hash_size = [](Db& db) {
+    Stmt q(db, "SELECT count(*) FROM messages_fts_config WHERE k='hashsize'");
+    return q.Step() && q.Int(0) == 1;
+  };
+  {
+    auto db = OpenStore(path_);
+    db->Exec("DELETE FROM messages_fts_config WHERE k='hashsize'");
+  }
+  Db holder(path_, Db::Mode::kReadWrite);
+  holder.Exec("BEGIN IMMEDIATE");
+  {
+    std::unique_ptr<Db> db;
+    ASSERT_NO_THROW(db = OpenStore(path_));
+    EXPECT_FALSE(has_hash_size(*db));
+  }
+  holder.Exec("COMMIT");
+  auto db = OpenStore(path_);
+  EXPECT_TRUE(has_hash_size(*db));
+}
+
 TEST_F(SchemaTest, AVersionOneStoreIsMigratedKeepingItsRows) {
   {
     auto db = OpenStore(path_);
