@@ -362,6 +362,31 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
     await context.close();
   });
 
+  test('charts follow their container when the window is resized', async () => {
+    // A chart redraws only when its container's size really changed (components/chart.js):
+    // narrowing the window must still reach every chart.
+    const { page, problems, context } = await page0({ width: 1280, height: 1000 });
+    await page.goto(`${base}/?range=all`);
+    await settled(page);
+    const fits = () => page.waitForFunction(() => {
+      const charts = [...document.querySelectorAll('main .chart')];
+      return charts.length > 0 && charts.every((c) => {
+        const canvas = c.querySelector('canvas');
+        return canvas && parseFloat(canvas.style.width) === c.clientWidth;
+      });
+    }, null, { timeout: 10000 });
+    const widths = () => page.evaluate(() => [...document.querySelectorAll('main .chart')].map((c) => c.clientWidth));
+    await fits();
+    const wide = await widths();
+    await page.setViewportSize({ width: 900, height: 1000 });
+    await fits();
+    const narrow = await widths();
+    assert.equal(narrow.length, wide.length);
+    assert.ok(narrow.every((w, i) => w < wide[i]), `every chart got narrower: ${wide} -> ${narrow}`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('charts load only where needed; 768 px layouts do not overflow horizontally', async () => {
     const { page, problems, context } = await page0({ width: 768, height: 1000 });
     const requested = [];

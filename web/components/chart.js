@@ -64,10 +64,21 @@ export function Chart({ option, title, height = 'md', onClick, className = '' })
       applied.current = key;
       c.on('click', (p) => clickRef.current && clickRef.current(p));
       if (window.ResizeObserver) {
-        // A resize notification can still arrive after the chart was disposed (a filter change
-        // unmounts it); a disposed chart has no painter and would throw.
-        ro = new ResizeObserver(() => { if (!c.isDisposed()) c.resize(); });
-        ro.observe(el.current);
+        // An observer reports once as soon as it observes: resizing then would lay out and draw
+        // again a chart just drawn at that size (~35 ms a chart, a tenth of the overview's time
+        // from content to charts). Only a real change of the container's size redraws. A
+        // notification can also arrive after the chart was disposed (a filter change unmounts
+        // it); a disposed chart has no painter and would throw.
+        const box = el.current;
+        let drawn = [box.clientWidth, box.clientHeight];
+        ro = new ResizeObserver(() => {
+          if (c.isDisposed()) return;
+          const now = [box.clientWidth, box.clientHeight];
+          if (now[0] === drawn[0] && now[1] === drawn[1]) return;
+          drawn = now;
+          c.resize();
+        });
+        ro.observe(box);
       }
     }).catch((e) => setError(e));
     return () => {
