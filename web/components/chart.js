@@ -65,8 +65,8 @@ export function Chart({ option, title, height = 'md', onClick, className = '' })
       c.on('click', (p) => clickRef.current && clickRef.current(p));
       if (window.ResizeObserver) {
         // An observer reports once as soon as it observes: resizing then would lay out and draw
-        // again a chart just drawn at that size (~35 ms a chart, a tenth of the overview's time
-        // from content to charts). Only a real change of the container's size redraws. A
+        // again a chart just drawn at that size (~110 ms for the overview's three charts in a
+        // profile). Only a real change of the container's size redraws. A
         // notification can also arrive after the chart was disposed (a filter change unmounts
         // it); a disposed chart has no painter and would throw.
         const box = el.current;
