@@ -107,20 +107,22 @@ TEST_F(SchemaTest, TheWritersPageCacheHoldsItsSizeInANewStoreAndAnExistingOne) {
   EXPECT_GE(CacheBytes(*db), 56 * kMiB);
 }
 
+// FTS5's stored `hashsize`, or -1 when the store has none (FTS5's default).
+int64_t FtsHashSize(Db& db) {
+  Stmt q(db, "SELECT v FROM messages_fts_config WHERE k='hashsize'");
+  return q.Step() ? q.Int(0) : int64_t(-1);
+}
+
 TEST_F(SchemaTest, TheFullTextIndexBuffersSixteenMebibytesInEveryStore) {
-  auto hash_size = [](Db& db) {
-    Stmt q(db, "SELECT v FROM messages_fts_config WHERE k='hashsize'");
-    return q.Step() ? q.Int(0) : int64_t(-1);
-  };
   {
     auto db = OpenStore(path_);
-    EXPECT_EQ(hash_size(*db), 16 << 20);
+    EXPECT_EQ(FtsHashSize(*db), 16 << 20);
     // A store with FTS5's default (no row) or another value gets it at its next open.
     db->Exec("DELETE FROM messages_fts_config WHERE k='hashsize'");
-    EXPECT_EQ(hash_size(*db), -1);
+    EXPECT_EQ(FtsHashSize(*db), -1);
   }
   auto db = OpenStore(path_);
-  EXPECT_EQ(hash_size(*db), 16 << 20);
+  EXPECT_EQ(FtsHashSize(*db), 16 << 20);
   // FTS5 reads it back as its own setting (a bad value would fail this insert).
   db->Exec(
       "INSERT INTO messages(dedupe_key, id, session_id, type, kind, content_text) "
@@ -136,10 +138,6 @@ TEST_F(SchemaTest, TheFullTextIndexBuffersSixteenMebibytesInEveryStore) {
 // another writer holds the store past the busy timeout (10 s), the open still succeeds and a
 // later one writes it.
 TEST_F(SchemaTest, ABusyStoreOpensWithoutTheHashSizeAndALaterOpenSetsIt) {
-  auto has_hash_size = [](Db& db) {
-    Stmt q(db, "SELECT count(*) FROM messages_fts_config WHERE k='hashsize'");
-    return q.Step() && q.Int(0) == 1;
-  };
   {
     auto db = OpenStore(path_);
     db->Exec("DELETE FROM messages_fts_config WHERE k='hashsize'");
@@ -149,11 +147,11 @@ TEST_F(SchemaTest, ABusyStoreOpensWithoutTheHashSizeAndALaterOpenSetsIt) {
   {
     std::unique_ptr<Db> db;
     ASSERT_NO_THROW(db = OpenStore(path_));
-    EXPECT_FALSE(has_hash_size(*db));
+    EXPECT_EQ(FtsHashSize(*db), -1);
   }
   holder.Exec("COMMIT");
   auto db = OpenStore(path_);
-  EXPECT_TRUE(has_hash_size(*db));
+  EXPECT_NE(FtsHashSize(*db), -1);
 }
 
 TEST_F(SchemaTest, AVersionOneStoreIsMigratedKeepingItsRows) {
