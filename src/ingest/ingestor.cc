@@ -10,6 +10,7 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -20,6 +21,7 @@
 #include "ingest/transcript_parser.h"
 #include "store/bulk_load.h"
 #include "store/checkpointer.h"
+#include "store/fts_build.h"
 #include "store/preview_codec.h"
 #include "store/rollback_journal.h"
 
@@ -439,6 +441,9 @@ void ReadFiles(const std::vector<TranscriptFile>& files,
 IngestStats Ingestor::IngestTree(const std::vector<std::string>& roots,
                                  const std::function<void(const IngestProgress&)>& progress) {
   IngestStats stats;
+  // A first import of this connection that failed left its full-text index to be rebuilt
+  // (store/fts_build.h); OpenStore() would do it, but a server keeps its connection.
+  if (HasDeferredFts(db_) && !BulkLoadRunning(db_.path())) RestoreFts(db_);
   std::vector<TranscriptFile> files;
   int64_t bytes_total = 0;
   std::unordered_set<std::string> seen;  // roots may overlap: read each file once
@@ -464,6 +469,20 @@ IngestStats Ingestor::IngestTree(const std::vector<std::string>& roots,
   if (!files.empty() && StoreIsEmpty(db_)) bulk_lock.emplace(db_.path());
   const bool deferred = bulk_lock && bulk_lock->held() && DeferIndexes(db_);
   writer_.set_bulk_load(deferred);
+  // A first import's full-text index is built beside the writer (store/fts_build.h). Should the
+  // build file not be possible, the writer indexes as it goes.
+  std::unique_ptr<FtsBuild> fts;
+  if (deferred && db_.on_disk()) {
+    try {
+      fts = std::make_unique<FtsBuild>(db_);
+    } catch (const DbError&) {
+    }
+  }
+  writer_.set_fts_build(fts.get());
+  struct Unset {
+    IngestWriter& w;
+    ~Unset() { w.set_fts_build(nullptr); }
+  } unset{writer_};
   std::optional<RollbackJournal> journal;
   if (deferred && rollback_first_import_) journal.emplace(db_);
   // The WAL is copied into the database beside the writer, not inside its commits (nothing to
@@ -533,6 +552,11 @@ IngestStats Ingestor::IngestTree(const std::vector<std::string>& roots,
     if (progress) progress({done, int64_t(files.size()), stats.bytes, bytes_total, true});
     RestoreIndexes(db_);
     writer_.set_bulk_load(false);
+  }
+  if (fts) {
+    writer_.set_fts_build(nullptr);
+    fts->Finish();
+    fts.reset();
   }
   if (journal) journal->Finish();
   stats.total_bytes = bytes_total;

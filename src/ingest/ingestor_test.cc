@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "config/config.h"
+#include "store/fts_build.h"
 #include "store/messages_query.h"
 #include "store/recompute.h"
 #include "store/schema.h"
@@ -266,6 +267,28 @@ TEST_F(IngestRules, AResponseContinuedInAnotherFileKeepsOneRowAndItsWholeText) {
   db_->Exec("INSERT INTO messages_fts(messages_fts) VALUES('integrity-check')");
 }
 
+TEST_F(IngestRules, AFirstImportIndexesAResponseGrownInALaterBatchOnce) {
+  // One file per transaction: the agent file continues a response the previous transaction
+  // stored, so the first import's index build (store/fts_build.h) must take the old text out
+  // before it indexes the whole one.
+  Write("-w-app/s1.jsonl", Assistant("a", "m1", "r1", 3, "2026-10-01T10:00:00.000Z", "", "alpha"));
+  Write("-w-app/s1/subagents/agent-abc.jsonl",
+        Assistant("b", "m1", "r1", 90, "2026-10-01T10:00:01.000Z", "", "bravo"));
+  Ingestor ing(*db_, &cfg_.prices);
+  ing.set_batch_rows(1);
+  ing.IngestTree({root_});
+  EXPECT_FALSE(HasDeferredFts(*db_));
+  EXPECT_FALSE(fs::exists(FtsBuild::PathFor(db_->path())));
+  for (const char* word : {"alpha", "bravo"}) {
+    EXPECT_EQ(Int(std::string("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH '") +
+                  word + "'"),
+              1)
+        << word;
+  }
+  EXPECT_NO_THROW(
+      db_->Exec("INSERT INTO messages_fts(messages_fts, rank) VALUES('integrity-check', 1)"));
+}
+
 TEST_F(IngestRules, GrowingTruncatedAndHalfWrittenFiles) {
   std::string path =
       Write("-w-app/s1.jsonl", Assistant("a", "m1", "r1", 10, "2026-10-01T10:00:00.000Z"));
@@ -371,10 +394,16 @@ TEST_F(IngestRules, AWriterErrorReachesTheCallerAndStopsTheReader) {
   const int64_t kept = Int("SELECT count(*) FROM messages");
   EXPECT_GE(kept, 1000);
   EXPECT_LE(kept, 1500);
+  // The failed first import left its full-text index to be rebuilt (store/fts_build.h).
+  EXPECT_TRUE(HasDeferredFts(*db_));
   auto stats = Ingest();
   EXPECT_EQ(Int("SELECT count(*) FROM messages"), 3000);
   EXPECT_EQ(Int("SELECT sum(message_count) FROM sessions"), 3000);
   EXPECT_EQ(stats.skipped, 0);
+  EXPECT_FALSE(HasDeferredFts(*db_));
+  EXPECT_EQ(Int("SELECT count(*) FROM messages_fts_docsize"), 3000);  // every text, once
+  EXPECT_NO_THROW(
+      db_->Exec("INSERT INTO messages_fts(messages_fts, rank) VALUES('integrity-check', 1)"));
 }
 
 TEST_F(IngestRules, ScannerClassifiesLayoutsAndSkipsNonTranscripts) {

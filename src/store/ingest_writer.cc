@@ -143,6 +143,9 @@ ON CONFLICT(dedupe_key) DO NOTHING)SQL"),
         fts_index_new(db,
                       "INSERT INTO messages_fts(rowid, content_text) SELECT rowid, content_text "
                       "FROM messages WHERE rowid > ?1 AND content_text <> ''"),
+        new_texts(db,
+                  "SELECT rowid, content_text FROM messages WHERE rowid > ?1 AND "
+                  "content_text <> ''"),
         max_rowid(db, "SELECT coalesce(max(rowid), 0) FROM messages"),
         fts_delete(db,
                    "INSERT INTO messages_fts(messages_fts, rowid, content_text) "
@@ -228,9 +231,10 @@ ON CONFLICT(path) DO UPDATE SET inode=excluded.inode, size=excluded.size, offset
         count_skipped(db, "SELECT count(*) FROM ingest_errors WHERE path=?1") {}
 
   Stmt find_session, insert_session, set_project, update_session, find_message, insert_message,
-      update_usage, update_text, fts_insert, fts_index_new, max_rowid, fts_delete, insert_tool,
-      set_result, insert_call_result, insert_result, link_agent, agent_meta, insert_compaction,
-      rollup, model_rollup, agent_totals, insert_error, file_state, reset_file_skips, count_skipped;
+      update_usage, update_text, fts_insert, fts_index_new, new_texts, max_rowid, fts_delete,
+      insert_tool, set_result, insert_call_result, insert_result, link_agent, agent_meta,
+      insert_compaction, rollup, model_rollup, agent_totals, insert_error, file_state,
+      reset_file_skips, count_skipped;
 };
 
 struct IngestWriter::SessionDelta {
@@ -852,14 +856,22 @@ void IngestWriter::WriteGrownTexts() {
     m.text_grew = false;
     const bool old_row = m.rowid <= fts_mark_;
     if (old_row && !m.indexed.empty()) {
-      st_->fts_delete.Bind(1, m.rowid).Bind(2, m.indexed);
-      st_->fts_delete.Run();
+      if (fts_build_) {
+        fts_ops_.push_back({m.rowid, m.indexed, true});
+      } else {
+        st_->fts_delete.Bind(1, m.rowid).Bind(2, m.indexed);
+        st_->fts_delete.Run();
+      }
     }
     st_->update_text.Bind(1, m.rowid).Bind(2, m.text);
     st_->update_text.Run();
     if (old_row && !m.text.empty()) {
-      st_->fts_insert.Bind(1, m.rowid).Bind(2, m.text);
-      st_->fts_insert.Run();
+      if (fts_build_) {
+        fts_ops_.push_back({m.rowid, m.text, false});
+      } else {
+        st_->fts_insert.Bind(1, m.rowid).Bind(2, m.text);
+        st_->fts_insert.Run();
+      }
     }
     m.indexed = m.text;
   }
@@ -873,8 +885,18 @@ void IngestWriter::Flush() {
   WriteGrownTexts();
   // One INSERT ... SELECT tokenizes the batch's texts together: per-row inserts interleaved
   // with the other writes cost five times as much on a 1 GB import.
-  st_->fts_index_new.Bind(1, fts_mark_);
-  st_->fts_index_new.Run();
+  if (fts_build_) {
+    auto& q = st_->new_texts;
+    q.Bind(1, fts_mark_);
+    while (q.Step())
+      fts_ops_.push_back({q.Int(0), q.Text(1), false});
+    q.Reset();
+    fts_build_->Add(std::move(fts_ops_));
+    fts_ops_.clear();
+  } else {
+    st_->fts_index_new.Bind(1, fts_mark_);
+    st_->fts_index_new.Run();
+  }
   for (auto& [id, d] : sessions_) {
     SessionDelta& s = *d;
     auto& q = st_->update_session;

@@ -21,6 +21,7 @@
 #include "core/pricing.h"
 #include "core/records.h"
 #include "store/db.h"
+#include "store/fts_build.h"
 #include "store/key_filter.h"
 
 namespace cs {
@@ -69,6 +70,13 @@ class IngestWriter {
   // The store held no message when it began, so a response key this writer has not stored
   // needs no lookup (the insert still checks: another process may write the same store).
   void set_bulk_load(bool on);
+  // While set, the full-text index is left to `build` (store/fts_build.h): each Commit() hands
+  // it the batch's new texts, and the changes to texts indexed before, instead of writing
+  // messages_fts. Not owned; unset it before `build` finishes.
+  void set_fts_build(FtsBuild* build) {
+    fts_build_ = build;
+    fts_ops_.clear();
+  }
 
  private:
   struct Statements;
@@ -116,6 +124,8 @@ class IngestWriter {
   // Sessions whose prompts or answer costs changed in this transaction (prompt_rollup.h).
   std::unordered_set<std::string> prompt_dirty_;
   bool bulk_load_ = false;
+  FtsBuild* fts_build_ = nullptr;
+  std::vector<FtsOp> fts_ops_;  // for fts_build_, in the order they were made
   // The project of each cwd met in this transaction: a look costs a stat per directory level,
   // and a project's sessions share their cwd. Cleared at Commit() so a new repository shows.
   std::unordered_map<std::string, std::string> project_of_cwd_;

@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "store/bulk_load.h"
+#include "store/fts_build.h"
 #include "store/model_rollup.h"
 #include "store/prompt_rollup.h"
 #include "store/session_rollup.h"
@@ -375,7 +376,12 @@ std::unique_ptr<Db> OpenStore(const std::string& path) {
   // import that deferred them is running (it restores them itself when it ends): the record is
   // read before the lock, since a new import cannot defer while a record exists. A busy switch
   // to WAL says the same of an import through a rollback journal.
-  if (version >= 1 && wal && HasDeferredIndexes(*db) && !BulkLoadRunning(path)) RestoreIndexes(*db);
+  // The same for its full-text index (store/fts_build.h).
+  if (version >= 1 && wal && (HasDeferredIndexes(*db) || HasDeferredFts(*db)) &&
+      !BulkLoadRunning(path)) {
+    RestoreIndexes(*db);
+    RestoreFts(*db);
+  }
   // Each migration reads the version again under the write lock: another process opening a new
   // store at the same moment may have run it already.
   while (version < kSchemaVersion) {
