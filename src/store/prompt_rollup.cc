@@ -1,8 +1,11 @@
 #include "store/prompt_rollup.h"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <optional>
+#include <tuple>
+#include <unordered_map>
 #include <utility>
 
 #include "store/schema.h"
@@ -50,19 +53,27 @@ class Walker {
                 "cost_usd) VALUES(?1, ?2, ?3, ?4, ?5, ?6)") {}
 
   void Row(const Stmt& q) {
-    std::string_view sid = q.TextView(0);
+    const bool prompt = q.Int(2) != 0;
+    Add(q.TextView(0), q.IsNull(1) ? kNoPromptBucket : RollupBucketOf(q.Int(1)),
+        prompt ? int64_t(PromptCategoryIndex(q.IsNull(3) ? std::string_view() : q.TextView(3)))
+               : kAnswer,
+        q.Real(4));
+  }
+  // A message of session `sid` in its walk order: a prompt of `category`, or (kAnswer) an
+  // assistant message costing `cost`.
+  void Add(std::string_view sid, int64_t bucket, int64_t category, double cost) {
     if (sid != session_) {
       Finish();
       session_ = std::string(sid);
     }
-    const int64_t bucket = q.IsNull(1) ? kNoPromptBucket : RollupBucketOf(q.Int(1));
-    if (q.Int(2) != 0) {
-      current_ = int64_t(PromptCategoryIndex(q.IsNull(3) ? std::string_view() : q.TextView(3)));
+    if (category != kAnswer) {
+      current_ = category;
       ++rows_[{bucket, *current_}].first;
     } else if (current_) {
-      rows_[{bucket, *current_}].second += q.Real(4);
+      rows_[{bucket, *current_}].second += cost;
     }
   }
+  static constexpr int64_t kAnswer = -1;
 
   void Finish() {
     current_.reset();
@@ -89,10 +100,13 @@ class Walker {
   SessionRows rows_;
 };
 
-// The messages the walk reads, without ORDER BY and WHERE's session condition.
-constexpr const char* kWalkSelect =
-    "SELECT session_id, timestamp, type = 'user', CASE WHEN type = 'user' THEN content_text END, "
-    "cost_usd FROM messages WHERE (type = 'assistant' OR (type = 'user' AND kind = 'prompt' AND "
+// The messages the walk reads (without ORDER BY and WHERE's session condition): their columns,
+// then the rest of the query.
+constexpr const char* kWalkColumns =
+    "session_id, timestamp, type = 'user', CASE WHEN type = 'user' THEN content_text END, "
+    "cost_usd";
+constexpr const char* kWalkFrom =
+    " FROM messages WHERE (type = 'assistant' OR (type = 'user' AND kind = 'prompt' AND "
     "is_sidechain = 0))";
 
 }  // namespace
@@ -138,17 +152,52 @@ std::size_t PromptCategoryIndex(std::string_view text) {
 
 void RebuildPromptRollup(Db& db) {
   db.Exec("DELETE FROM prompt_rollup");
+  // The messages in storage order, sorted here: walking the messages_session index instead
+  // looked every row up at random (0.23-0.38 s of a 1 GB first import's end, where the writer
+  // works alone). Prompts keep their category, not their text.
+  struct Item {
+    int32_t session;
+    bool timed;
+    int64_t ts, rowid, category;
+    double cost;
+  };
+  std::vector<std::string> names;
+  std::unordered_map<std::string, int32_t> ids;
+  std::vector<Item> items;
+  Stmt q(db, std::string("SELECT ") + kWalkColumns + ", rowid" + kWalkFrom);
+  int32_t session = -1;
+  while (q.Step()) {
+    // A session's lines are mostly stored together (a file at a time).
+    std::string_view sid = q.TextView(0);
+    if (session < 0 || sid != names[size_t(session)]) {
+      auto [it, added] = ids.try_emplace(std::string(sid), int32_t(names.size()));
+      if (added) names.emplace_back(sid);
+      session = it->second;
+    }
+    const bool prompt = q.Int(2) != 0;
+    items.push_back(
+        {session, !q.IsNull(1), q.IsNull(1) ? 0 : q.Int(1), q.Int(5),
+         prompt ? int64_t(PromptCategoryIndex(q.IsNull(3) ? std::string_view() : q.TextView(3)))
+                : Walker::kAnswer,
+         q.Real(4)});
+  }
+  // ORDER BY timestamp, rowid within a session: no time first, as SQL sorts NULL.
+  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+    return std::tie(a.session, a.timed, a.ts, a.rowid) <
+           std::tie(b.session, b.timed, b.ts, b.rowid);
+  });
   Walker walk(db);
-  Stmt q(db, std::string(kWalkSelect) + " ORDER BY session_id, timestamp, rowid");
-  while (q.Step())
-    walk.Row(q);
+  for (const Item& i : items)
+    walk.Add(names[i.session], i.timed ? RollupBucketOf(i.ts) : kNoPromptBucket, i.category,
+             i.cost);
   walk.Finish();
 }
 
 void RebuildPromptRollup(Db& db, const std::vector<std::string>& session_ids) {
   if (session_ids.empty()) return;
   Stmt del(db, "DELETE FROM prompt_rollup WHERE session_id = ?1");
-  Stmt q(db, std::string(kWalkSelect) + " AND session_id = ?1 ORDER BY timestamp, rowid");
+  Stmt q(db, std::string("SELECT ") + kWalkColumns + kWalkFrom +
+                 " AND session_id = ?1 ORDER BY timestamp, rowid");
   Walker walk(db);
   for (const auto& id : session_ids) {
     del.Bind(1, id);
