@@ -219,6 +219,9 @@ bool RestoreFts(Db& db) {
   ReindexFromMessages(db);
   SetFtsRecord(db, false);
   tx.Commit();
+  // A killed import's build file: nobody builds into it any more (the caller checked that no
+  // first import holds the store).
+  if (db.on_disk()) RemoveBuildFile(FtsBuild::PathFor(db.path()));
   return true;
 }
 

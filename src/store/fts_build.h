@@ -78,8 +78,9 @@ class FtsBuild {
 // Whether the store's full-text index waits for a first import's FtsBuild.
 bool HasDeferredFts(Db& db);
 // Rebuilds the full-text index from the messages and clears the record when one is left (a
-// first import that stopped before its end); otherwise does nothing. Takes the write connection,
-// outside any transaction; returns whether it rebuilt.
+// first import that stopped before its end), then removes that import's build file; otherwise
+// does nothing. Takes the write connection, outside any transaction, when no first import holds
+// the store (BulkLoadRunning() is false); returns whether it rebuilt.
 bool RestoreFts(Db& db);
 
 }  // namespace cs

@@ -177,6 +177,22 @@ TEST_F(FtsBuildTest, ABuildThatNeverFinishesLeavesTheRebuildToTheNextOpen) {
   EXPECT_FALSE(RestoreFts(*store));  // nothing left to do
 }
 
+TEST_F(FtsBuildTest, AKilledImportsBuildFileGoesWithTheRebuild) {
+  std::string path;
+  {
+    auto store = Store("store.db");
+    path = store->path();
+    // What a first import killed mid-way leaves: the record, and its build file.
+    store->Exec("INSERT INTO meta(key, value) VALUES('deferred_fts', '1')");
+    std::ofstream junk(FtsBuild::PathFor(path));
+    junk << "half a build";
+  }
+  auto store = OpenStore(path);
+  EXPECT_FALSE(HasDeferredFts(*store));
+  EXPECT_FALSE(fs::exists(FtsBuild::PathFor(path)));
+  EXPECT_EQ(Rowids(*store, "row7"), "7 ");
+}
+
 TEST_F(FtsBuildTest, ALeftoverBuildFileIsReplaced) {
   auto store = Store("store.db");
   GrowRowSeven(*store);
