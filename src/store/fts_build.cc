@@ -63,8 +63,8 @@ FtsBuild::FtsBuild(Db& store) : store_(store), path_(PathFor(store.path())) {
     while (q.Step())
       settings.push_back({q.Text(0), q.Text(1), q.Int(2) != 0, q.Int(3)});
   }
-  RemoveBuildFile(
-      path_);  // a build left by a killed import: only the BulkLoadLock holder gets here
+  // A build left by a killed import (only the holder of the BulkLoadLock gets here).
+  RemoveBuildFile(path_);
   try {
     conn_ = std::make_unique<Db>(path_, Db::Mode::kReadWrite);
     // Scratch data: a crash discards it, so it needs neither a journal nor syncs.
