@@ -190,8 +190,10 @@ INSERT INTO store.messages_fts_data(id, block) SELECT id, block FROM main.messag
 INSERT INTO store.messages_fts_idx(segid, term, pgno)
   SELECT segid, term, pgno FROM main.messages_fts_idx;
 INSERT INTO store.messages_fts_docsize(id, sz) SELECT id, sz FROM main.messages_fts_docsize;
-DELETE FROM store.meta WHERE key='deferred_fts';
 )SQL");
+          Stmt clear(*conn_, "DELETE FROM store.meta WHERE key=?1");
+          clear.Bind(1, std::string_view(kFtsRecordKey));
+          clear.Run();
           tx.Commit();
           copied = true;
         }

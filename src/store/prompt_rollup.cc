@@ -52,12 +52,16 @@ class Walker {
                 "INSERT INTO prompt_rollup(session_id, bucket, category, project_path, prompts, "
                 "cost_usd) VALUES(?1, ?2, ?3, ?4, ?5, ?6)") {}
 
+  static constexpr int64_t kAnswer = -1;  // an assistant message's category in Add()
+
   void Row(const Stmt& q) {
-    const bool prompt = q.Int(2) != 0;
-    Add(q.TextView(0), q.IsNull(1) ? kNoPromptBucket : RollupBucketOf(q.Int(1)),
-        prompt ? int64_t(PromptCategoryIndex(q.IsNull(3) ? std::string_view() : q.TextView(3)))
-               : kAnswer,
+    Add(q.TextView(0), q.IsNull(1) ? kNoPromptBucket : RollupBucketOf(q.Int(1)), CategoryOf(q),
         q.Real(4));
+  }
+  // The category of a walked row (kWalkColumns): its prompt's, or kAnswer.
+  static int64_t CategoryOf(const Stmt& q) {
+    if (q.Int(2) == 0) return kAnswer;
+    return int64_t(PromptCategoryIndex(q.IsNull(3) ? std::string_view() : q.TextView(3)));
   }
   // A message of session `sid` in its walk order: a prompt of `category`, or (kAnswer) an
   // assistant message costing `cost`.
@@ -73,7 +77,6 @@ class Walker {
       rows_[{bucket, *current_}].second += cost;
     }
   }
-  static constexpr int64_t kAnswer = -1;
 
   void Finish() {
     current_.reset();
@@ -174,12 +177,8 @@ void RebuildPromptRollup(Db& db) {
       if (added) names.emplace_back(sid);
       session = it->second;
     }
-    const bool prompt = q.Int(2) != 0;
-    items.push_back(
-        {session, !q.IsNull(1), q.IsNull(1) ? 0 : q.Int(1), q.Int(5),
-         prompt ? int64_t(PromptCategoryIndex(q.IsNull(3) ? std::string_view() : q.TextView(3)))
-                : Walker::kAnswer,
-         q.Real(4)});
+    items.push_back({session, !q.IsNull(1), q.IsNull(1) ? 0 : q.Int(1), q.Int(5),
+                     Walker::CategoryOf(q), q.Real(4)});
   }
   // ORDER BY timestamp, rowid within a session: no time first, as SQL sorts NULL.
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
