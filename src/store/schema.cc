@@ -288,6 +288,10 @@ CREATE TABLE model_rollup (
     // rewritten (TEXT previews stay readable); the version is what makes an older claudescope,
     // which would show a BLOB's bytes as text, refuse the store.
     {""},
+    // 8: previews are now written as LZ4 blocks (store/preview_codec.h); zstd frames stay
+    // readable. As for 7, nothing is rewritten: the version makes a claudescope that reads zstd
+    // only, and would show these previews as empty, refuse the store.
+    {""},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");

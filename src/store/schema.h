@@ -33,7 +33,7 @@
 
 namespace cs {
 
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 inline constexpr int64_t kRollupBucketMs = 15 * 60 * 1000;
 
 // The start of the rollup bucket holding `ts` (floor, also for times before 1970).
