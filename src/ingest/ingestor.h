@@ -29,9 +29,11 @@ struct TranscriptFile {
   std::string path;
   FileContext ctx;
   bool is_meta_json = false;  // agent-<id>.meta.json
+  int64_t size = 0;           // bytes when found (for progress; 0 if unknown)
 };
 
-// Every transcript below `root` (a Claude Code projects directory), main files first.
+// Every transcript below `root` (a Claude Code projects directory), main files first. Walks
+// the project directories on two threads.
 std::vector<TranscriptFile> FindTranscripts(const std::string& root);
 // What the file's place says about it (session, agent, compaction), or false to skip it.
 bool ClassifyTranscript(const std::string& root, const std::string& path, TranscriptFile* out);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -424,6 +425,35 @@ TEST_F(IngestRules, ScannerClassifiesLayoutsAndSkipsNonTranscripts) {
   EXPECT_TRUE(files.back().is_meta_json);
   EXPECT_EQ(files.back().ctx.agent_id, "a1");
   EXPECT_EQ(files.back().ctx.session_id, "s1");
+}
+
+TEST_F(IngestRules, ScannerListsEveryProjectInOneOrderWithSizes) {
+  // Enough project directories for both walking threads, a file at the top, a top-level
+  // memory directory and a symlinked project (not entered, as a single walk would not).
+  std::vector<std::string> mains, subs;
+  for (int p = 0; p < 9; ++p) {
+    const std::string proj = "-w-p" + std::to_string(p);
+    for (int s = 0; s < 3; ++s) {
+      const std::string sid = "s" + std::to_string(p) + std::to_string(s);
+      mains.push_back(Write(proj + "/" + sid + ".jsonl", std::string(size_t(p * 10 + s), 'x')));
+      subs.push_back(Write(proj + "/" + sid + "/subagents/agent-" + sid + ".jsonl", "{}"));
+    }
+  }
+  mains.push_back(Write("top.jsonl", "{}\n"));
+  Write("memory/m.jsonl", "");
+  fs::create_directory_symlink(root_ + "/-w-p0", root_ + "/-w-link");
+  std::vector<std::string> want = mains;
+  std::sort(want.begin(), want.end());
+  std::sort(subs.begin(), subs.end());
+  want.insert(want.end(), subs.begin(), subs.end());
+
+  auto files = FindTranscripts(root_);
+  std::vector<std::string> got;
+  for (const auto& f : files) {
+    got.push_back(f.path);
+    EXPECT_EQ(f.size, int64_t(fs::file_size(f.path))) << f.path;
+  }
+  EXPECT_EQ(got, want);
 }
 
 }  // namespace
