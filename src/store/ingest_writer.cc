@@ -389,6 +389,11 @@ IngestWriter::RollupDelta& IngestWriter::Rollup(int64_t ts, const std::string& s
                                                 const std::string& model,
                                                 const std::string& project) {
   int64_t bucket = BucketOf(ts);
+  // A file's lines mostly land in the bucket of the line before: that one is checked before
+  // building the map's key (building and hashing keys was ~5% of the writer's instructions).
+  if (last_rollup_ && last_rollup_->bucket == bucket && last_rollup_->session == session &&
+      last_rollup_->model == model)
+    return *last_rollup_;
   std::string key = std::to_string(bucket);
   key.push_back('\x1f');
   key += session;
@@ -401,6 +406,7 @@ IngestWriter::RollupDelta& IngestWriter::Rollup(int64_t ts, const std::string& s
     it->second.model = model;
     it->second.project = project;
   }
+  last_rollup_ = &it->second;  // nodes stay put until the map is cleared
   return it->second;
 }
 
@@ -1015,6 +1021,7 @@ std::vector<std::string> IngestWriter::Commit() {
     touched.push_back(id);
   sessions_.clear();
   rollups_.clear();
+  last_rollup_ = nullptr;
   agents_.clear();
   messages_.clear();
   project_of_cwd_.clear();

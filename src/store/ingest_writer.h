@@ -116,6 +116,7 @@ class IngestWriter {
   int64_t fts_mark_ = 0;  // largest messages rowid when the transaction began
   std::unordered_map<std::string, std::unique_ptr<SessionDelta>> sessions_;
   std::unordered_map<std::string, RollupDelta> rollups_;
+  RollupDelta* last_rollup_ = nullptr;  // the entry Rollup() returned last
   std::unordered_map<std::string, AgentDelta> agents_;
   std::unordered_map<std::string, MessageState> messages_;  // this transaction's assistants
   // Tool calls of this transaction still waiting for their result, by tool_use id.
