@@ -52,6 +52,11 @@ const ModelPrice* PriceBook::Match(std::string_view model) const {
 std::optional<double> PriceBook::Cost(std::string_view model, const Usage& u) const {
   const ModelPrice* p = Match(model);
   if (!p) return std::nullopt;
+  return CostAt(*p, u);
+}
+
+double PriceBook::CostAt(const ModelPrice& price, const Usage& u) const {
+  const ModelPrice* p = &price;
   const TokenRates& r = (p->long_context && u.prompt_tokens() > p->long_context_threshold)
                             ? *p->long_context
                             : p->rates;

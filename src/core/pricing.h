@@ -40,6 +40,8 @@ class PriceBook {
 
   const ModelPrice* Match(std::string_view model) const;
   std::optional<double> Cost(std::string_view model, const Usage& usage) const;
+  // The cost of `usage` at `price` (one of this book's models, as Match() returned it).
+  double CostAt(const ModelPrice& price, const Usage& usage) const;
 
   const std::string& as_of() const { return as_of_; }
   const std::vector<ModelPrice>& models() const { return models_; }

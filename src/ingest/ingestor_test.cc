@@ -363,6 +363,29 @@ TEST_F(IngestRules, APriceChangeKeepsTheCostOfAResponseWithoutATimestamp) {
   EXPECT_NEAR(Real("SELECT sum(cost_usd) FROM model_rollup"), 3 * before, 1e-12);
 }
 
+// A server keeps its Ingestor and hands it the price book of the moment (cli/live.cc): a
+// response ingested after a change is priced with the new book, not the model the writer
+// matched before.
+TEST_F(IngestRules, AnIngestorPricesNewLinesWithTheBookItWasLastGiven) {
+  Write("-w-app/s1.jsonl", Assistant("a", "m1", "r1", 1000, "2026-10-01T10:00:00.000Z"));
+  Ingestor ing(*db_, &cfg_.prices);
+  ing.IngestTree({root_});
+  const double first = Real("SELECT cost_usd FROM messages WHERE id='m1'");
+  ASSERT_GT(first, 0);
+  {
+    auto next = std::make_unique<Config>(SonnetPricesTimes(2));
+    ing.set_prices(&next->prices);
+    Write("-w-app/s2.jsonl", Assistant("b", "m2", "r2", 1000, "2026-10-01T11:00:00.000Z"));
+    ing.IngestTree({root_});
+    ing.set_prices(nullptr);
+  }  // the book the writer matched against is gone
+  EXPECT_NEAR(Real("SELECT cost_usd FROM messages WHERE id='m2'"), 2 * first, 1e-12);
+  ing.set_prices(&cfg_.prices);
+  Write("-w-app/s3.jsonl", Assistant("c", "m3", "r3", 1000, "2026-10-01T12:00:00.000Z"));
+  ing.IngestTree({root_});
+  EXPECT_NEAR(Real("SELECT cost_usd FROM messages WHERE id='m3'"), first, 1e-12);
+}
+
 // IngestTree's reader thread runs ahead of the writer: when the writer fails, the error reaches
 // the caller, the reader stops, and nothing of the failed batch is kept.
 TEST_F(IngestRules, AWriterErrorReachesTheCallerAndStopsTheReader) {

@@ -13,6 +13,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -64,7 +65,10 @@ class IngestWriter {
   bool in_transaction() const { return tx_open_; }
   int64_t pending() const { return pending_; }
 
-  void set_prices(const PriceBook* prices) { prices_ = prices; }
+  void set_prices(const PriceBook* prices) {
+    prices_ = prices;
+    price_match_.reset();
+  }
   // During a bulk load (store/bulk_load.h) the sessions' prompt_rollup rows are left for
   // RestoreIndexes() to rebuild at once: their per-session rebuild needs the deferred indexes.
   // The store held no message when it began, so a response key this writer has not stored
@@ -110,6 +114,9 @@ class IngestWriter {
 
   Db& db_;
   const PriceBook* prices_;
+  // PriceOf()'s last model and what it matched in prices_ (nullptr: no price).
+  mutable std::string price_model_;
+  mutable std::optional<const ModelPrice*> price_match_;
   std::unique_ptr<Statements> st_;
   bool tx_open_ = false;
   int64_t pending_ = 0;
