@@ -594,6 +594,8 @@ IngestStats Ingestor::IngestTree(const std::vector<std::string>& roots,
     if (!c.lines.empty()) queue.Return(std::move(c));
   }
   Flush(stats);
+  // The build's last batch and its commit overlap the index builds below.
+  if (fts) fts->Close();
   if (deferred) {
     if (progress) progress({done, int64_t(files.size()), stats.bytes, bytes_total, true});
     RestoreIndexes(db_);

@@ -123,6 +123,10 @@ void FtsBuild::Add(std::vector<FtsOp> ops) {
     return !error_.empty() || queue_.empty() || queued_bytes_ + bytes <= kMaxQueuedBytes;
   });
   if (!error_.empty()) return;  // the build is lost: Finish() rebuilds from the messages
+  if (closing_) {               // the thread may be gone: these would never be indexed
+    error_ = "operations added after Close()";
+    return;
+  }
   queue_.push_back(std::move(ops));
   queued_bytes_ += bytes;
   lock.unlock();
@@ -164,12 +168,16 @@ void FtsBuild::Run() {
   changed_.notify_all();
 }
 
-bool FtsBuild::Finish() {
+void FtsBuild::Close() {
   {
     std::lock_guard lock(mu_);
     closing_ = true;
   }
   changed_.notify_all();
+}
+
+bool FtsBuild::Finish() {
+  Close();
   if (thread_.joinable()) thread_.join();
   bool copied = false;
   if (error_.empty()) {

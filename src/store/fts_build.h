@@ -52,6 +52,9 @@ class FtsBuild {
 
   // Queues operations for the thread; waits while too many bytes of text are queued.
   void Add(std::vector<FtsOp> ops);
+  // No more Add(): the thread indexes what is queued and commits the build file meanwhile (the
+  // writer builds the store's other indexes then), instead of when Finish() asks. Optional.
+  void Close();
   // Returns whether the copy was used (false: the index was rebuilt from the messages).
   bool Finish();
 

@@ -138,6 +138,38 @@ TEST_F(FtsBuildTest, ACopiedBuildAnswersAsTheIndexTheWriterWouldHaveWritten) {
   EXPECT_EQ(Matches(*reopened, "common"), Matches(*want, "common"));
 }
 
+// The writer closes the build after its last batch, so that its last segment and commit
+// overlap the index builds; an operation handed over after that would never be indexed, so it
+// makes Finish() rebuild instead.
+TEST_F(FtsBuildTest, ABuildClosedEarlyIsCopiedAndAnOperationAfterItRebuilds) {
+  auto want = Store("want.db");
+  GrowRowSeven(*want);
+  ApplyDirectly(*want, Ops());
+  const auto ops = Ops();
+  {
+    auto store = Store("closed.db");
+    GrowRowSeven(*store);
+    FtsBuild build(*store);
+    build.Add(std::vector<FtsOp>(ops.begin(), ops.end()));
+    build.Close();
+    EXPECT_TRUE(build.Finish());
+    for (const char* q : {"common", "fizz buzz", "row2999"})
+      EXPECT_EQ(Matches(*store, q), Matches(*want, q)) << q;
+    ExpectConsistent(*store);
+  }
+  auto store = Store("late.db");
+  GrowRowSeven(*store);
+  FtsBuild build(*store);
+  build.Add(std::vector<FtsOp>(ops.begin(), ops.begin() + 1000));
+  build.Close();
+  build.Add(std::vector<FtsOp>(ops.begin() + 1000, ops.end()));
+  EXPECT_FALSE(build.Finish());
+  EXPECT_FALSE(HasDeferredFts(*store));
+  for (const char* q : {"common", "fizz buzz", "row2999"})
+    EXPECT_EQ(Matches(*store, q), Matches(*want, q)) << q;
+  ExpectConsistent(*store);
+}
+
 TEST_F(FtsBuildTest, AnIndexSomeoneElseWroteMeanwhileIsRebuiltNotReplaced) {
   auto store = Store("store.db");
   FtsBuild build(*store);
