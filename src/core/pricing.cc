@@ -56,16 +56,15 @@ std::optional<double> PriceBook::Cost(std::string_view model, const Usage& u) co
 }
 
 double PriceBook::CostAt(const ModelPrice& price, const Usage& u) const {
-  const ModelPrice* p = &price;
-  const TokenRates& r = (p->long_context && u.prompt_tokens() > p->long_context_threshold)
-                            ? *p->long_context
-                            : p->rates;
+  const TokenRates& r = (price.long_context && u.prompt_tokens() > price.long_context_threshold)
+                            ? *price.long_context
+                            : price.rates;
   double cost = (u.input_tokens * r.input + u.output_tokens * r.output +
                  u.cache_write_5m_tokens * r.cache_write_5m +
                  u.cache_write_1h_tokens * r.cache_write_1h + u.cache_read_tokens * r.cache_read) /
                 1e6;
-  if (u.fast) cost *= p->fast_multiplier;
-  if (u.us_only) cost *= p->us_only_multiplier;
+  if (u.fast) cost *= price.fast_multiplier;
+  if (u.us_only) cost *= price.us_only_multiplier;
   cost += u.web_search_requests * web_search_per_1k_ / 1000.0;
   return cost;
 }

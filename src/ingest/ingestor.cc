@@ -75,6 +75,17 @@ bool ClassifyTranscript(const std::string& root, const std::string& path, Transc
 
 namespace {
 
+// Adds `path` to `out`, with its size, when it is a transcript.
+void AddTranscript(const std::string& root, const std::string& path,
+                   std::vector<TranscriptFile>* out) {
+  TranscriptFile f;
+  if (!ClassifyTranscript(root, path, &f)) return;
+  std::error_code ec;
+  f.size = int64_t(fs::file_size(f.path, ec));
+  if (ec) f.size = 0;
+  out->push_back(std::move(f));
+}
+
 // Classifies the files below `dir` (a directory of `root`) into `out`, with their sizes.
 void WalkProject(const std::string& root, const fs::path& dir, std::vector<TranscriptFile>* out) {
   std::error_code ec;
@@ -87,13 +98,7 @@ void WalkProject(const std::string& root, const fs::path& dir, std::vector<Trans
       if (name == "memory" || name == "tool-results") it.disable_recursion_pending();
       continue;
     }
-    if (!e.is_regular_file(ec)) continue;
-    TranscriptFile f;
-    if (!ClassifyTranscript(root, e.path().string(), &f)) continue;
-    std::error_code size_ec;
-    f.size = int64_t(fs::file_size(f.path, size_ec));
-    if (size_ec) f.size = 0;
-    out->push_back(std::move(f));
+    if (e.is_regular_file(ec)) AddTranscript(root, e.path().string(), out);
   }
 }
 
@@ -117,12 +122,7 @@ std::vector<TranscriptFile> FindTranscripts(const std::string& root) {
         dirs.push_back(e.path());
       continue;
     }
-    if (!e.is_regular_file(entry_ec)) continue;
-    TranscriptFile f;
-    if (!ClassifyTranscript(root, e.path().string(), &f)) continue;
-    f.size = int64_t(fs::file_size(f.path, entry_ec));
-    if (entry_ec) f.size = 0;
-    files.push_back(std::move(f));
+    if (e.is_regular_file(entry_ec)) AddTranscript(root, e.path().string(), &files);
   }
   std::vector<TranscriptFile> other;
   std::thread helper;

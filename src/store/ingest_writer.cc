@@ -428,7 +428,7 @@ IngestWriter::AgentDelta* IngestWriter::Agent(const std::string& session, const 
 }
 
 double IngestWriter::PriceOf(const std::string& model, const Usage& u,
-                             const std::optional<double>& legacy, bool* priced) const {
+                             const std::optional<double>& legacy, bool* priced) {
   *priced = true;
   if (prices_) {
     // Matching a model id to the book's rules was ~1.5k instructions a response; a file's

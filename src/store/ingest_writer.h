@@ -108,15 +108,15 @@ class IngestWriter {
                       const std::string& project);
   AgentDelta* Agent(const std::string& session, const std::string& agent, int64_t ts);
   double PriceOf(const std::string& model, const Usage& u, const std::optional<double>& legacy,
-                 bool* priced) const;
+                 bool* priced);
   void Flush();
   void WriteGrownTexts();
 
   Db& db_;
   const PriceBook* prices_;
   // PriceOf()'s last model and what it matched in prices_ (nullptr: no price).
-  mutable std::string price_model_;
-  mutable std::optional<const ModelPrice*> price_match_;
+  std::string price_model_;
+  std::optional<const ModelPrice*> price_match_;
   std::unique_ptr<Statements> st_;
   bool tx_open_ = false;
   int64_t pending_ = 0;
