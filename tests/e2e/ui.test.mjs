@@ -191,6 +191,49 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
     await context.close();
   });
 
+  test('overview tables equal the API: top tools, top projects, prompt categories and their shares', async () => {
+    const { page, problems, context } = await page0();
+    const asked = new Set();
+    page.on('request', (r) => { const u = new URL(r.url()); if (u.pathname.startsWith('/api/stats/')) asked.add(u.pathname + u.search); });
+    await page.goto(`${base}/?range=all`);
+    await settled(page);
+    const answer = async (p) => {
+      const url = [...asked].find((u) => u.split('?')[0] === p);
+      assert.ok(url, `the overview asked ${p}`);
+      return getJson(base + url);
+    };
+    // Per table, its rows as shown: the exact values (data-value) and texts of each cell.
+    const table = (caption) => page.$$eval('main table', (tables, c) => {
+      const t = tables.find((x) => x.querySelector('caption') && x.querySelector('caption').textContent.trim() === c);
+      return t ? [...t.querySelectorAll('tbody tr')].map((tr) => [...tr.cells].map((td) => {
+        const v = td.querySelector('[data-value]');
+        return { text: td.textContent.replace(/\s+/g, ' ').trim(), value: v ? Number(v.dataset.value) : null };
+      })) : null;
+    }, caption);
+
+    const tools = (await answer('/api/stats/tools')).slice(0, 10);
+    assert.ok(tools.length > 3, 'the corpus has tool calls');
+    assert.deepEqual((await table('Top tools')).map(([n, c, e, s]) => [n.text, c.value, e.value, s.text]),
+      tools.map((x) => [x.name, x.calls, x.errors, `${(x.success_rate * 100).toFixed(1)}%`]));
+
+    const projects = (await answer('/api/stats/projects')).slice(0, 10);
+    assert.ok(projects.length > 3, 'the corpus has several projects');
+    assert.deepEqual((await table('Top projects')).map(([n, s, tk, c]) => [n.text, s.value, tk.value, c.value]),
+      projects.map((x) => [x.name || x.path, x.sessions, x.total_tokens, x.cost_usd]));
+
+    // The API's percentage is a percent (0..100): a category under 1 % must not read as a
+    // fraction (0.37 shown as 37 %). The builder's corpus has one ('other').
+    const { categories } = await answer('/api/stats/prompt-patterns');
+    assert.ok(categories.some((c) => c.percentage > 0 && c.percentage < 1), `a category under 1 %: ${JSON.stringify(categories)}`);
+    const shown = await table('Prompt categories');
+    assert.deepEqual(shown.map(([n, k, sh, a]) => [n.text, k.value, sh.text, a.value]),
+      categories.map((c) => [c.name, c.count, `${c.percentage.toFixed(1)}%`, c.avg_cost_usd]));
+    const total = shown.reduce((s, r) => s + Number(r[2].text.replace('%', '')), 0);
+    assert.ok(Math.abs(total - 100) < 0.1 * shown.length, `the shares add up to 100 % (${total})`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('sessions table sorts and pages through the server', async () => {
     const { page, problems, context } = await page0();
     await page.goto(`${base}/sessions?range=all`);

@@ -16,18 +16,18 @@ export function BudgetBanners() {
   if (!hot.length) return null;
   return html`<div class="banners">${hot.map((b) => html`<div class=${`banner ${b.status === 'exceeded' ? 'bad' : 'warn'}`} role="alert" data-budget=${b.id}>
     <strong>${b.status === 'exceeded' ? 'Budget exceeded' : 'Budget warning'}:</strong>
-    ${' '}${b.name} — <${Money} v=${b.current_spend} /> of <${Money} v=${b.amount} /> (${pct((b.percentage ?? 0) > 1.5 ? b.percentage / 100 : b.percentage)}) this ${periodWord(b.period)}${b.project ? ` for ${b.project}` : ''}.
+    ${' '}${b.name} — <${Money} v=${b.current_spend} /> of <${Money} v=${b.amount} /> (${pct(budgetFraction(b))}) this ${periodWord(b.period)}${b.project ? ` for ${b.project}` : ''}.
     <a href="/cost#budgets">Budgets</a>
   </div>`)}</div>`;
 }
 
 export const periodWord = (p) => ({ daily: 'day', weekly: 'week', monthly: 'month' }[p] || p);
 
-/** percentage may arrive as a fraction (0.42) or a percent (42): show it as a fraction either way. */
+/** The share of the budget spent, as a fraction: spend / amount, else the API's percentage
+ * (a percent, 0..100: 1.2 is 1.2 %, not 120 %). */
 export function budgetFraction(b) {
   if (isNum(b.current_spend) && isNum(b.amount) && b.amount > 0) return b.current_spend / b.amount;
-  if (!isNum(b.percentage)) return 0;
-  return b.percentage > 1.5 ? b.percentage / 100 : b.percentage;
+  return isNum(b.percentage) ? b.percentage / 100 : 0;
 }
 
 export function BudgetProgress({ b }) {

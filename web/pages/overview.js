@@ -107,10 +107,10 @@ export default function Overview() {
   </div>`;
 }
 
-// percentage may be 0..100 or 0..1 depending on the server: show it as percent either way.
+// The API's percentage is a percent (0..100, two decimals): 0.37 is 0.4 %, never 37 %.
 function fmtShare(p) {
   if (typeof p !== 'number') return '—';
-  return `${(p <= 1 ? p * 100 : p).toFixed(1)}%`;
+  return `${p.toFixed(1)}%`;
 }
 
 function trendOption(trends, names) {
