@@ -29,6 +29,17 @@ function contentSettled(maxMs = 3000) {
   });
 }
 
+// Started by the first chart's render: ECharts is fetched as soon as the DOM commit that ends
+// the content's loading states happens (a MutationObserver runs before that frame's layout and
+// paint), so its fetch and parse overlap the content's paint instead of following it (a chart's
+// effect runs only after the paint).
+let warming = false;
+function warmEcharts() {
+  if (warming) return;
+  warming = true;
+  contentSettled().then(loadEcharts).catch(() => {});  // a failure is shown by the chart's effect
+}
+
 // Drawing a chart takes the main thread for a while (~200 ms on a slow machine): let the
 // page's cards and tables paint first.
 function afterIdle(value) {
@@ -51,6 +62,7 @@ export function Chart({ option, title, height = 'md', onClick, className = '' })
   const applied = useRef(null);
   const theme = useTheme();
   const [error, setError] = useState(null);
+  warmEcharts();
 
   useEffect(() => {
     let disposed = false;
