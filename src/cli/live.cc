@@ -59,18 +59,22 @@ class LiveIngestLoop : public LiveIngest {
  private:
   void Run() {
     try {
+      ctx_->MarkIngestBusySince(NowMs());
       CatchUp();
       ReplaySpooled();
+      ctx_->MarkIngestCaughtUp();
       while (!stopping_) {
         auto changes = watcher_.Wait(std::chrono::milliseconds(500));
         if (auto w = watcher_.TakeWarning(); !w.empty()) spdlog::warn("{}", w);
         if (stopping_) break;
+        if (changes.rescan || !changes.files.empty()) ctx_->MarkIngestBusySince(NowMs());
         if (changes.rescan) {
           CatchUp();
         } else if (!changes.files.empty()) {
           IngestFiles(changes.files);
         }
         ApplyHooks();
+        ctx_->MarkIngestCaughtUp();
       }
     } catch (const std::exception& e) {
       spdlog::error("live ingest stopped: {}", e.what());
@@ -188,6 +192,7 @@ class LiveIngestLoop : public LiveIngest {
       batch.assign(std::make_move_iterator(hooks_.begin()), std::make_move_iterator(hooks_.end()));
       hooks_.clear();
     }
+    if (!batch.empty()) ctx_->MarkIngestBusySince(batch.front().received_ms);
     FlushHooks(batch);
   }
 

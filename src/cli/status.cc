@@ -1,10 +1,12 @@
-// `claudescope status`: where the database is, what it holds, and what ingest skipped.
+// `claudescope status`: where the database is, what it holds, what ingest skipped, and whether
+// Claude Code's settings.json holds the hooks.
 #include <sys/stat.h>
 
 #include <cstdio>
 
 #include "cli/common.h"
 #include "core/time.h"
+#include "ingest/settings_installer.h"
 #include "report/table.h"
 #include "store/schema.h"
 
@@ -12,11 +14,28 @@ namespace cs {
 
 namespace {
 
+// Whether Claude Code will send hook events: claudescope's handlers in its settings.json.
+void PrintHooks() {
+  const std::string settings = ClaudeSettingsPath();
+  HookInstallState hooks = ReadHookInstallState(settings);
+  const size_t all = hooks.installed.size() + hooks.missing.size();
+  if (!hooks.error.empty()) {
+    std::printf("Hooks:         unknown (%s)\n", hooks.error.c_str());
+  } else if (hooks.installed.empty()) {
+    std::printf("Hooks:         not installed in %s (run `claudescope install`)\n",
+                settings.c_str());
+  } else {
+    std::printf("Hooks:         %zu of %zu events in %s%s\n", hooks.installed.size(), all,
+                settings.c_str(), hooks.missing.empty() ? "" : " (run `claudescope install`)");
+  }
+}
+
 int RunStatus(const CommonOptions& o) {
   std::string path = o.DbPath();
   struct stat sb;
   if (::stat(path.c_str(), &sb) != 0) {
     std::printf("Database: %s (not created yet: run `claudescope import`)\n", path.c_str());
+    PrintHooks();
     return 0;
   }
   auto db = OpenStore(path);
@@ -40,6 +59,7 @@ int RunStatus(const CommonOptions& o) {
   std::printf("Hook events:   %s (last: %s)\n", Thousands(q.Int(8)).c_str(),
               q.IsNull(9) ? "never" : FormatTimestamp(q.Int(9)).c_str());
   std::printf("Skipped lines: %s\n", Thousands(q.Int(6)).c_str());
+  PrintHooks();
   Stmt e(*db,
          "SELECT path, offset, reason, at FROM ingest_errors ORDER BY at DESC, path, offset "
          "LIMIT 5");

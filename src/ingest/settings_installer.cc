@@ -346,6 +346,51 @@ bool UninstallHooks(ordered_json* settings, std::string* error) {
   return true;
 }
 
+HookInstallState InspectHooks(const ordered_json& settings) {
+  HookInstallState st;
+  st.settings_exists = true;
+  CheckShape(settings, &st.error);
+  const ordered_json* hooks = nullptr;
+  if (settings.is_object()) {
+    auto it = settings.find("hooks");
+    if (it != settings.end() && it->is_object()) hooks = &*it;
+  }
+  for (const auto& event : ClaudescopeHookEvents()) {
+    bool ours = false;
+    auto groups = hooks ? hooks->find(event) : ordered_json::const_iterator();
+    if (hooks && groups != hooks->end() && groups->is_array()) {
+      for (auto [g, h] : FindOurs(*groups)) {
+        ours = true;
+        const auto& handler = (*groups)[g]["hooks"][h];
+        ++(handler.contains("url") && !handler.contains("command") ? st.http_handlers
+                                                                   : st.command_handlers);
+      }
+    }
+    (ours ? st.installed : st.missing).push_back(event);
+  }
+  return st;
+}
+
+HookInstallState ReadHookInstallState(const std::string& path) {
+  HookInstallState st;
+  std::string text, error;
+  bool exists = false;
+  mode_t mode = 0;
+  if (!ReadFile(path, &text, &exists, &mode, &error)) {
+    st.missing = ClaudescopeHookEvents();
+    st.error = error;
+    return st;
+  }
+  ordered_json doc;
+  if (!exists || !ParseSettings(text, &doc, &error)) {
+    st.settings_exists = exists;
+    st.missing = ClaudescopeHookEvents();
+    if (exists) st.error = path + " is not valid JSON (" + error + ")";
+    return st;
+  }
+  return InspectHooks(doc);
+}
+
 bool ParseSettings(std::string_view text, ordered_json* out, std::string* error) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     *out = ordered_json::object();

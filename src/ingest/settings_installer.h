@@ -56,6 +56,22 @@ bool InstallHooks(nlohmann::ordered_json* settings, const HookInstallOptions& o,
                   std::string* error);
 bool UninstallHooks(nlohmann::ordered_json* settings, std::string* error);
 
+// What a settings document says about claudescope's hooks (for the dashboard's Settings page):
+// which of ClaudescopeHookEvents() have a claudescope handler, which do not, and how many of
+// those handlers are commands and how many http. A document whose shape install would refuse
+// is reported through `error`, with whatever could still be read.
+struct HookInstallState {
+  bool settings_exists = false;
+  std::vector<std::string> installed;  // in ClaudescopeHookEvents() order
+  std::vector<std::string> missing;
+  int command_handlers = 0;
+  int http_handlers = 0;
+  std::string error;
+};
+HookInstallState InspectHooks(const nlohmann::ordered_json& settings);
+// Reads and inspects the file at `path` (a symlink is followed); an absent file is not an error.
+HookInstallState ReadHookInstallState(const std::string& path);
+
 // settings.json text <-> document. Blank text is an empty object. Comments are not allowed.
 bool ParseSettings(std::string_view text, nlohmann::ordered_json* out, std::string* error);
 std::string SerializeSettings(const nlohmann::ordered_json& doc, bool trailing_newline);

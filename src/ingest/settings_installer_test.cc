@@ -289,6 +289,62 @@ SettingsEdit UninstallEdit() {
   return [](ordered_json* d, std::string* e) { return UninstallHooks(d, e); };
 }
 
+TEST(HookInspection, CountsOursPerEventAndByDelivery) {
+  const auto& all = ClaudescopeHookEvents();
+  ordered_json d = ordered_json::parse(kUserSettings);
+  auto st = InspectHooks(d);
+  EXPECT_TRUE(st.settings_exists);
+  EXPECT_TRUE(st.installed.empty());  // the user's own hooks are not claudescope's
+  EXPECT_EQ(st.missing, all);
+  EXPECT_EQ(st.command_handlers + st.http_handlers, 0);
+  EXPECT_EQ(st.error, "");
+
+  ASSERT_TRUE(Install(&d));
+  st = InspectHooks(d);
+  EXPECT_EQ(st.installed, all);
+  EXPECT_TRUE(st.missing.empty());
+  EXPECT_EQ(st.command_handlers, static_cast<int>(all.size()));
+  EXPECT_EQ(st.http_handlers, 0);
+
+  HookInstallOptions http = Cmd();
+  http.http = true;
+  ASSERT_TRUE(Install(&d, http));
+  st = InspectHooks(d);
+  EXPECT_EQ(st.installed, all);
+  EXPECT_EQ(st.command_handlers, 1);  // SessionStart cannot be http
+  EXPECT_EQ(st.http_handlers, static_cast<int>(all.size()) - 1);
+
+  // One event's handler removed by hand: that event is missing, the others stay installed.
+  d["hooks"].erase("Stop");
+  st = InspectHooks(d);
+  EXPECT_EQ(st.missing, std::vector<std::string>{"Stop"});
+  EXPECT_EQ(st.installed.size(), all.size() - 1);
+}
+
+TEST(HookInspection, ReportsShapesAndFilesItCannotRead) {
+  auto st = InspectHooks(ordered_json::parse(R"({"hooks": {"Stop": {"oops": 1}}})"));
+  EXPECT_NE(st.error.find("hooks.Stop"), std::string::npos) << st.error;
+  EXPECT_EQ(st.missing, ClaudescopeHookEvents());
+
+  TempDir t;
+  std::string path = t.path() + "/settings.json";
+  st = ReadHookInstallState(path);
+  EXPECT_FALSE(st.settings_exists);
+  EXPECT_EQ(st.error, "");
+  EXPECT_EQ(st.missing, ClaudescopeHookEvents());
+
+  WriteAll(path, "{\n  \"model\": ");
+  st = ReadHookInstallState(path);
+  EXPECT_TRUE(st.settings_exists);
+  EXPECT_NE(st.error.find("not valid JSON"), std::string::npos) << st.error;
+
+  WriteAll(path, kUserSettings);
+  ASSERT_TRUE(EditSettingsFile(path, InstallEdit(), 1700000000, true).ok);
+  st = ReadHookInstallState(path);
+  EXPECT_EQ(st.installed, ClaudescopeHookEvents());
+  EXPECT_EQ(st.error, "");
+}
+
 TEST(SettingsFile, AbsentFileIsCreatedWithItsDirectory) {
   TempDir t;
   std::string path = t.path() + "/claude/settings.json";

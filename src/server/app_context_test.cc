@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "core/clock.h"
 #include "server/router.h"
 #include "store/model_rollup.h"
 #include "store/schema.h"
@@ -146,6 +147,18 @@ TEST_F(AppContextTest, MetaEndpoints) {
   EXPECT_EQ(h["ingest"]["files"], 2);
   EXPECT_EQ(h["ingest"]["bytes"], 140);
   EXPECT_EQ(h["ingest"]["errors"], 3);
+  EXPECT_EQ(h["ingest"]["lag_ms"], 0);  // caught up
+  // The live ingest marks the oldest change it works on; health reports its age until cleared.
+  const int64_t t0 = NowMs() - 5000;
+  ctx_->MarkIngestBusySince(t0 + 1000);
+  ctx_->MarkIngestBusySince(t0);         // an older change: the earliest mark wins
+  ctx_->MarkIngestBusySince(t0 + 2000);  // a newer one does not move it
+  EXPECT_EQ(ctx_->IngestLagMs(t0 + 1234), 1234);
+  EXPECT_GE(nlohmann::json::parse(Get("/api/health").body)["ingest"]["lag_ms"].get<int64_t>(),
+            5000);
+  ctx_->MarkIngestCaughtUp();
+  EXPECT_EQ(nlohmann::json::parse(Get("/api/health").body)["ingest"]["lag_ms"], 0);
+  EXPECT_EQ(ctx_->IngestLagMs(t0 - 1), 0);
 
   EXPECT_EQ(nlohmann::json::parse(Get("/api/projects").body),
             nlohmann::json::parse(R"({"projects":[{"path":"/p/a","name":"a","sessions":1},

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/time.h"
+#include "ingest/settings_installer.h"
 #include "server/metrics.h"
 #include "server/router.h"
 #include "store/schema.h"
@@ -16,14 +18,39 @@ namespace {
 
 constexpr const char* kVersion = "0.1.0";
 
+// Whether Claude Code's settings.json (of the user the server runs as) holds claudescope's
+// hooks, read on every request (a small file: an install or uninstall shows at once), and the
+// last hook event the store received (the newest row: O(1) by its rowid).
+nlohmann::json HooksJson(Db& db) {
+  const std::string path = ClaudeSettingsPath();
+  HookInstallState st = ReadHookInstallState(path);
+  nlohmann::json last = nullptr;
+  Stmt ev(db, "SELECT event, timestamp FROM hook_events ORDER BY id DESC LIMIT 1");
+  if (ev.Step()) last = {{"event", ev.Text(0)}, {"at", FormatTimestamp(ev.Int(1))}};
+  return {{"settings_path", path},
+          {"settings_exists", st.settings_exists},
+          {"installed", st.missing.empty()},
+          {"events", st.installed},
+          {"missing", st.missing},
+          {"command_handlers", st.command_handlers},
+          {"http_handlers", st.http_handlers},
+          {"error", st.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(st.error)},
+          {"last_event", last}};
+}
+
 Response Health(const Request&, ServerContext& ctx) {
   auto db = ctx.Reader();
   Stmt st(*db, "SELECT count(*), coalesce(sum(offset),0), coalesce(sum(skipped),0) FROM files");
   st.Step();
-  nlohmann::json ingest = {
-      {"files", st.Int(0)}, {"bytes", st.Int(1)}, {"lag_ms", 0}, {"errors", st.Int(2)}};
-  return Response::Json(
-      {{"status", "ok"}, {"version", kVersion}, {"db_path", ctx.db_path()}, {"ingest", ingest}});
+  nlohmann::json ingest = {{"files", st.Int(0)},
+                           {"bytes", st.Int(1)},
+                           {"lag_ms", ctx.IngestLagMs(NowMs())},
+                           {"errors", st.Int(2)}};
+  return Response::Json({{"status", "ok"},
+                         {"version", kVersion},
+                         {"db_path", ctx.db_path()},
+                         {"ingest", ingest},
+                         {"hooks", HooksJson(*db)}});
 }
 
 Response Projects(const Request&, ServerContext& ctx) {

@@ -5,6 +5,7 @@
 // else on purpose (anything else is logged and answered as a bare 500). Handlers never see
 // Beast types, so handler files compile quickly.
 #pragma once
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -95,6 +96,24 @@ class ServerContext {
   // A number that changes whenever the store (a commit by any connection) or the configuration
   // changed, for the response cache; nullopt turns the cache off.
   virtual std::optional<uint64_t> StateVersion() { return std::nullopt; }
+
+  // How far the live ingest is behind, for GET /api/health: the ingest marks the receive time
+  // of the oldest change it is working on (the earliest mark wins) and clears it once everything
+  // it took up is stored. 0 when caught up. Thread-safe.
+  void MarkIngestBusySince(int64_t epoch_ms) {
+    int64_t cur = ingest_busy_since_ms_.load();
+    while ((cur == 0 || epoch_ms < cur) &&
+           !ingest_busy_since_ms_.compare_exchange_weak(cur, epoch_ms)) {
+    }
+  }
+  void MarkIngestCaughtUp() { ingest_busy_since_ms_.store(0); }
+  int64_t IngestLagMs(int64_t now_ms) const {
+    int64_t since = ingest_busy_since_ms_.load();
+    return since > 0 && now_ms > since ? now_ms - since : 0;
+  }
+
+ private:
+  std::atomic<int64_t> ingest_busy_since_ms_{0};
 };
 
 using Handler = std::function<Response(const Request&, ServerContext&)>;

@@ -46,6 +46,12 @@ test('install adds handlers, is idempotent, uninstall restores the original byte
   try {
     fs.mkdirSync(path.dirname(settings), { recursive: true });
     fs.writeFileSync(settings, USER_SETTINGS);
+    const hooksLine = () => {
+      const st = run(['status'], env);
+      assert.equal(st.status, 0, st.stderr);
+      return st.stdout.split('\n').find((l) => l.startsWith('Hooks:'));
+    };
+    assert.equal(hooksLine(), `Hooks:         not installed in ${settings} (run \`claudescope install\`)`, 'the user\'s own hooks are not ours');
 
     const r1 = run(['install'], env);
     assert.equal(r1.status, 0, r1.stderr);
@@ -67,6 +73,7 @@ test('install adds handlers, is idempotent, uninstall restores the original byte
     assert.equal(doc.hooks.PostToolUse[1].matcher, '*');
     assert.equal(doc.hooks.Stop[0].hooks[0].command, 'say done');
     assert.equal(backups(path.dirname(settings)).length, 1);
+    assert.equal(hooksLine(), `Hooks:         ${EVENTS.length} of ${EVENTS.length} events in ${settings}`);
 
     const installed = fs.readFileSync(settings);
     const r2 = run(['install'], env);
@@ -78,6 +85,7 @@ test('install adds handlers, is idempotent, uninstall restores the original byte
     const r3 = run(['uninstall'], env);
     assert.equal(r3.status, 0, r3.stderr);
     assert.equal(fs.readFileSync(settings, 'utf8'), USER_SETTINGS);
+    assert.match(hooksLine(), /^Hooks: +not installed/);
     assert.ok(fs.existsSync(path.join(home, '.claudescope')), 'no --purge: data kept');
   } finally {
     fs.rmSync(home, { recursive: true, force: true });

@@ -13,7 +13,7 @@ import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 
-import { BIN, importCorpus, makeHome, startServer } from './helpers.mjs';
+import { BIN, importCorpus, makeHome, runCli, startServer } from './helpers.mjs';
 import { CHROMIUM, launch, newPage, settled, shot } from './ui_browser.mjs';
 import { PAGES, mainText } from './ui_pages.mjs';
 import { LOAD_BUDGET_BYTES, measureOverviewLoad } from './ui_load.mjs';
@@ -514,6 +514,54 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
     await page.reload();
     await settled(page);
     assert.equal(Number(await page.inputValue(input)), model.output + 1.5, 'the saved price is shown after reload');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('settings: hook status follows the real settings.json (install, uninstall) and shows the last hook event', async () => {
+    const settingsPath = path.join(home.home, '.claude', 'settings.json');
+    // `install` also writes a config.yaml: not into the running server's directory.
+    const cli = (cmd) => runCli([cmd], { home, env: { CLAUDESCOPE_HOME: path.join(home.root, 'cs-install') } });
+    const hookState = async (page, want) => {
+      await page.reload();
+      await page.waitForSelector(`#hook-status[data-state="${want}"]`);
+      return page.textContent('#hook-status');
+    };
+    const { page, problems, context } = await page0();
+    await page.goto(`${base}/settings`);
+    const before = (await getJson(`${base}/api/health`)).hooks;
+    assert.deepEqual([before.settings_path, before.settings_exists, before.installed, before.events], [settingsPath, false, false, []]);
+    let text = await hookState(page, 'absent');
+    assert.match(text, /Not installed/);
+    assert.ok(text.includes(settingsPath), 'the settings file the server reads is named');
+
+    assert.equal((await cli('install')).code, 0);
+    const on = (await getJson(`${base}/api/health`)).hooks;
+    assert.deepEqual([on.installed, on.missing, on.command_handlers, on.http_handlers, on.error],
+      [true, [], on.events.length, 0, null]);
+    assert.ok(on.events.includes('PreToolUse') && on.events.includes('SessionEnd'), on.events.join());
+    text = await hookState(page, 'installed');
+    assert.match(text, new RegExp(`Installed \\(${on.events.length} of ${on.events.length} events\\)`));
+    assert.match(text, /command \(claudescope hook\)/);
+
+    // A hook event: the page names the newest one the store received.
+    const sid = `ui-hook-status-${Date.now()}`;
+    const r = await fetch(`${base}/api/hooks`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ hook_event_name: 'SubagentStop', session_id: sid, cwd: '/tmp' }) });
+    assert.equal(r.status, 200);
+    let last = null;
+    for (let i = 0; i < 100 && !(last && last.event === 'SubagentStop'); i++) {
+      last = (await getJson(`${base}/api/health`)).hooks.last_event;
+      if (!last || last.event !== 'SubagentStop') await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.equal(last && last.event, 'SubagentStop', 'the posted event is the last one stored');
+    await hookState(page, 'installed');
+    assert.equal(await page.getAttribute('#hook-status [data-last-event]', 'data-last-event'), 'SubagentStop');
+    assert.equal(await page.getAttribute('#hook-status time', 'datetime'), last.at);
+
+    assert.equal((await cli('uninstall')).code, 0);
+    text = await hookState(page, 'absent');
+    assert.match(text, /Not installed/);
     assert.deepEqual(problems, []);
     await context.close();
   });

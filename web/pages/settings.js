@@ -5,7 +5,7 @@ import { useApi, Async, ErrorBox } from '../components/states.js';
 import { Section } from '../components/card.js';
 import { ThemeSwitch } from '../components/themeswitch.js';
 import { api } from '../api.js';
-import { bytes, int, ms } from '../format.js';
+import { bytes, dateTime, int, ms } from '../format.js';
 import { setServerTimeZone, browserTimeZone } from '../filters.js';
 
 const PRICE_FIELDS = ['input', 'output', 'cache_write_5m', 'cache_write_1h', 'cache_read'];
@@ -20,7 +20,7 @@ export default function Settings() {
     <${Async} res=${config} what="the configuration">${(c) => html`
       <${ServerSettings} c=${c} onSaved=${config.reload} />
       <${PriceEditor} pricing=${c.pricing || {}} unpriced=${((models.data && (models.data.models || models.data)) || []).filter((m) => m.unpriced)} onSaved=${config.reload} />
-      <${Section} title="Hooks"><${HookStatus} c=${c} h=${health.data} /><//>`}<//>
+      <${Section} title="Hooks"><${HookStatus} h=${health.data} /><//>`}<//>
     <${Section} title="Database and ingest">
       <${Async} res=${health} what="server health">${(h) => html`<dl class="kv">
         <dt>Status</dt><dd><span class=${`pill ${h.status === 'ok' ? 'ok' : 'bad'}`}>${h.status}</span></dd>
@@ -113,11 +113,25 @@ function PriceEditor({ pricing, unpriced, onSaved }) {
   <//>`;
 }
 
-function HookStatus({ c, h }) {
-  const hooks = (h && h.hooks) || c.hooks;
-  if (!hooks) {
-    return html`<p>Hook status is not reported by this server. Run <code>claudescope install</code> to add the hooks to
-      <code>~/.claude/settings.json</code>; <code>claudescope status</code> shows whether they are installed.</p>`;
-  }
-  return html`<dl class="kv">${Object.entries(hooks).map(([k, v]) => html`<dt>${k.replace(/_/g, ' ')}</dt><dd>${typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>`)}</dl>`;
+// /api/health's `hooks`: whether settings.json holds claudescope's handlers, and the last hook
+// event received.
+function HookStatus({ h }) {
+  const k = h && h.hooks;
+  if (!k) return html`<p class="muted">Hook status is loading or not reported by this server.</p>`;
+  const total = k.events.length + k.missing.length;
+  const state = k.installed ? 'installed' : k.events.length ? 'partial' : 'absent';
+  const label = { installed: `Installed (${total} of ${total} events)`, partial: `Partly installed (${k.events.length} of ${total} events)`, absent: 'Not installed' }[state];
+  const delivery = k.command_handlers && k.http_handlers ? `${k.command_handlers} command, ${k.http_handlers} http`
+    : k.http_handlers ? 'http (POST /api/hooks)' : k.command_handlers ? 'command (claudescope hook)' : '—';
+  return html`<dl class="kv" id="hook-status" data-state=${state}>
+      <dt>Hooks</dt><dd><span class=${`pill ${state === 'installed' ? 'ok' : 'bad'}`}>${label}</span></dd>
+      <dt>Settings file</dt><dd><code>${k.settings_path}</code>${k.settings_exists ? '' : ' (not there yet)'}</dd>
+      <dt>Delivery</dt><dd>${delivery}</dd>
+      ${k.missing.length > 0 && k.events.length > 0 && html`<dt>Missing events</dt><dd>${k.missing.join(', ')}</dd>`}
+      <dt>Last hook event</dt><dd data-last-event=${k.last_event ? k.last_event.event : ''}>${k.last_event
+        ? html`${k.last_event.event} at <time datetime=${k.last_event.at}>${dateTime(k.last_event.at)}</time>` : 'none received yet'}</dd>
+    </dl>
+    ${k.error && html`<div class="state error" role="alert"><strong>settings.json could not be read:</strong> ${k.error}</div>`}
+    ${!k.installed && html`<p>Run <code>claudescope install</code> to add the hooks to this file (what was there is kept, and a
+      backup is made);${' '}<code>claudescope uninstall</code> removes them again.</p>`}`;
 }
