@@ -234,6 +234,57 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
     await context.close();
   });
 
+  test('keyboard and labels: every control on every page has a name; Tab, Enter and "/" work', async () => {
+    const s = await firstSession();
+    const { page, problems, context } = await page0();
+    const unnamed = [];
+    for (const [name, p] of [...PAGES, ['session', `/sessions/${encodeURIComponent(s.id)}`], ['project', `/projects/${encodeURIComponent(s.project_path)}`]]) {
+      await page.goto(`${base}${p}?range=all`);
+      await settled(page);
+      // The accessible name a screen reader would read (aria-label, aria-labelledby, a <label>,
+      // the text, a title or alt): never empty for something a keyboard can reach.
+      const found = await page.$$eval('input:not([type=hidden]), select, textarea, button, a[href], [tabindex]:not([tabindex="-1"])', (els) => els.filter((el) => {
+        if (el.closest('[hidden], [aria-hidden="true"]')) return false;
+        const byId = (ids) => ids.split(/\s+/).map((id) => document.getElementById(id)?.textContent || '').join(' ');
+        const label = el.labels && [...el.labels].map((l) => l.textContent).join(' ');
+        const img = [...el.querySelectorAll('img[alt], svg[aria-label]')].map((i) => i.getAttribute('alt') || i.getAttribute('aria-label')).join(' ');
+        const n = [el.getAttribute('aria-label'), el.getAttribute('aria-labelledby') && byId(el.getAttribute('aria-labelledby')),
+          label, el.textContent, el.getAttribute('title'), img, el.type === 'submit' ? el.value : ''].filter(Boolean).join(' ').trim();
+        return !n;
+      }).map((el) => el.outerHTML.slice(0, 120)), null);
+      for (const f of found) unnamed.push(`${name}: ${f}`);
+    }
+    assert.deepEqual(unnamed, [], 'every focusable control has an accessible name');
+
+    // From the top of a page: the first Tab reaches "Skip to content", which moves focus to main;
+    // Tab walks the sidebar, and Enter on a link opens its page.
+    await page.goto(`${base}/?range=all`);
+    await settled(page);
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), 'Skip to content');
+    const seen = [];
+    for (let i = 0; i < 12 && !seen.includes('Sessions'); i++) {
+      await page.keyboard.press('Tab');
+      seen.push(await page.evaluate(() => document.activeElement.textContent.trim()));
+    }
+    assert.ok(seen.includes('Sessions'), `Tab reaches the sidebar's Sessions link: ${seen.join(' | ')}`);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/sessions/);
+    await page.waitForSelector('table.sessions tbody tr');
+    // "/" focuses the search box; Enter there searches.
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label') || document.activeElement.getAttribute('placeholder')), await page.evaluate(() => {
+      const el = document.querySelector('header input[type="search"], header input');
+      return el.getAttribute('aria-label') || el.getAttribute('placeholder');
+    }));
+    const probe = truth.search_probes.find((x) => x.messages > 0).q;
+    await page.keyboard.type(probe);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/search\?/);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('sessions table sorts and pages through the server', async () => {
     const { page, problems, context } = await page0();
     await page.goto(`${base}/sessions?range=all`);
