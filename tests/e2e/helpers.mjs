@@ -55,12 +55,13 @@ export function assertNoSanitizerReport(stderr, what) {
   if (m) throw new Error(`${what}: sanitizer report\n${stderr.slice(Math.max(0, m.index - 200), m.index + 4000)}`);
 }
 
-// Runs `claudescope serve --port 0 --no-browser --db <tmp>` (plus `args`) and resolves once it
-// prints its URL. Returns {url, port, home, child, output(), stop()}; stop() sends SIGTERM,
-// waits for the exit (SIGKILL after 10 s) and removes the temporary home unless keepHome.
-export async function startServer({ args = [], config, env = {}, home, timeoutMs = 15000 } = {}) {
+// Runs `claudescope serve --port <port> --no-browser --db <tmp>` (plus `args`; port 0: any free
+// one) and resolves once it prints its URL. Returns {url, port, home, child, output(), stop()};
+// stop() sends SIGTERM, waits for the exit (SIGKILL after 10 s) and removes the temporary home
+// unless keepHome.
+export async function startServer({ args = [], config, env = {}, home, port: wanted = 0, timeoutMs = 15000 } = {}) {
   const h = home || makeHome({ config });
-  const child = spawn(BIN, ['serve', '--port', '0', '--no-browser', '--db', h.db, ...args], {
+  const child = spawn(BIN, ['serve', '--port', String(wanted), '--no-browser', '--db', h.db, ...args], {
     env: { ...h.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
