@@ -163,3 +163,16 @@ export function rawConnection(port, data, waitMs) {
     sock.on('close', () => { clearTimeout(timer); resolve({ closed: true, ms: Date.now() - start, received }); });
   });
 }
+
+/**
+ * One transcript line in Claude Code's format (a user prompt or an assistant text response with
+ * a small usage block), for tests that write transcripts of their own.
+ */
+export function transcriptLine({ sessionId, cwd, type, uuid, parentUuid, content, timestamp = new Date().toISOString(), extra = {} }) {
+  const msg = type === 'user'
+    ? { role: 'user', content }
+    : { id: `msg_${uuid}`, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', content: [{ type: 'text', text: content }],
+        stop_reason: 'end_turn', usage: { input_tokens: 11, output_tokens: 7, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 } };
+  return `${JSON.stringify({ parentUuid, isSidechain: false, userType: 'external', cwd, sessionId, version: '2.1.220', gitBranch: 'main',
+    type, uuid, timestamp, ...(type === 'assistant' ? { requestId: `req_${uuid}` } : {}), message: msg, ...extra })}\n`;
+}
