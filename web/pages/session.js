@@ -97,16 +97,55 @@ function NotesTags({ s, url, onSaved }) {
   <//>`;
 }
 
+// Resolves with the server's GitSyncComplete event for this session's sync (null after
+// `maxMs`, or when /ws cannot be opened). `ready` resolves once the socket listens, so the sync
+// is requested only then and its end cannot be missed.
+function awaitSyncComplete(id, maxMs = 120000) {
+  let ws = null;
+  let finish;
+  const done = new Promise((resolve) => { finish = resolve; });
+  const ready = new Promise((resolve) => {
+    try {
+      ws = new WebSocket(`${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws?events=GitSyncComplete`);
+    } catch { resolve(); finish(null); return; }
+    ws.onopen = () => resolve();
+    ws.onmessage = (m) => {
+      let ev = null;
+      try { ev = JSON.parse(m.data); } catch { return; }
+      if (ev && ev.hook_event_name === 'GitSyncComplete' && (!ev.session_id || ev.session_id === id)) finish(ev);
+    };
+    ws.onclose = () => { resolve(); finish(null); };
+  });
+  const timer = setTimeout(() => finish(null), maxMs);
+  done.then(() => { clearTimeout(timer); if (ws) ws.close(); });
+  return { ready, done, cancel: () => finish(null) };
+}
+
+function syncSummary(ev) {
+  if (!ev) return 'The sync has not reported back yet: press Refresh later.';
+  const n = ev.commits || 0;
+  const parts = [`Sync done: ${n} commit${n === 1 ? '' : 's'} linked in ${ev.repos || 0} repositor${ev.repos === 1 ? 'y' : 'ies'}.`];
+  const skipped = (ev.skipped || []).filter((x) => x && typeof x === 'object' && ev.session_id && x.session_id === ev.session_id);
+  if (skipped.length) parts.push(`Skipped: ${skipped.map((x) => `${x.cwd} (${x.reason})`).join('; ')}.`);
+  if ((ev.errors || []).length) parts.push(`Errors: ${ev.errors.join('; ')}.`);
+  return parts.join(' ');
+}
+
 function Commits({ id, url }) {
   const res = useApi(`${url}/commits`);
   const [sync, setSync] = useState(null);
   const doSync = async () => {
     setSync({ busy: true });
+    const end = awaitSyncComplete(id);
     try {
+      await end.ready;
       const r = await api('/api/git-sync', { method: 'POST', params: { session_id: id }, body: {} });
-      setSync({ busy: false, msg: r && r.status === 'already_syncing' ? 'A sync is already running.' : 'Sync started; commits refresh in a few seconds.' });
-      setTimeout(res.reload, 3000);
+      if (r && r.status === 'already_syncing') setSync({ busy: true, msg: 'A sync is already running: waiting for it.' });
+      const ev = await end.done;
+      res.reload();
+      setSync({ busy: false, msg: syncSummary(ev) });
     } catch (e) {
+      end.cancel();
       setSync({ busy: false, error: e });
     }
   };
