@@ -37,10 +37,17 @@ Response ToolCalls(const Request& req, ServerContext& ctx) {
   return Ok(ListToolCalls(*db, f));
 }
 
+// Also takes the shared filter (project, model, from, to, tz) like the session list, so that
+// the dashboard's Agents page can honour the global filter.
 Response Subagents(const Request& req, ServerContext& ctx) {
+  QueryFilter qf = ParseQueryFilter(req, *ctx.config());
   SubagentListFilter f;
-  f.session_id = OptionalParam(req, "session_id");
-  f.page = PageOf(req, f.session_id.has_value());
+  f.session_id = qf.session_id;
+  f.project = qf.project;
+  f.model = qf.model;
+  f.from_ms = qf.from_ms;
+  f.to_ms = qf.to_ms;
+  f.page = ListPage{qf.limit, qf.offset, qf.order_given ? qf.descending : !f.session_id};
   auto db = ctx.Reader();
   return Ok(ListSubagents(*db, f));
 }

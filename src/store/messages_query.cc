@@ -197,11 +197,25 @@ ordered_json ListToolCalls(Db& db, const ToolCallListFilter& f) {
 
 ordered_json ListSubagents(Db& db, const SubagentListFilter& f) {
   SqlConditions where;
+  std::string from = "subagents a";
   if (f.session_id) where.Add("a.session_id = ?", {*f.session_id});
+  if (f.project) {
+    from += " JOIN sessions s ON s.id = a.session_id";
+    AddProjectCondition(where, *f.project);
+  }
+  if (f.model) {
+    // The same rule as the session list's `model`: the rollup holds every counted response.
+    where.Add(
+        "a.session_id IN (SELECT session_id FROM usage_rollup WHERE model = ? AND model != '' "
+        "AND assistant_messages > 0)",
+        {*f.model});
+  }
+  if (f.from_ms) where.Add("a.started_at >= ?", {*f.from_ms});
+  if (f.to_ms) where.Add("a.started_at < ?", {*f.to_ms});
   const std::string d = Dir(f.page);
-  return Page(db, "subagents", std::string("SELECT ") + kSubagentColumns + " FROM subagents a",
-              "subagents a", where, "a.started_at" + d + ", a.session_id" + d + ", a.id" + d,
-              f.page, SubagentJson);
+  return Page(db, "subagents", std::string("SELECT ") + kSubagentColumns + " FROM " + from, from,
+              where, "a.started_at" + d + ", a.session_id" + d + ", a.id" + d, f.page,
+              SubagentJson);
 }
 
 }  // namespace cs

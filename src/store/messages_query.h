@@ -85,9 +85,14 @@ nlohmann::ordered_json ListToolCalls(Db& db, const ToolCallListFilter& f);
 
 struct SubagentListFilter {
   std::optional<std::string> session_id;
+  std::optional<std::string> project;  // the run's session's project (AddProjectCondition)
+  std::optional<std::string> model;    // runs of sessions whose models include it
+  std::optional<int64_t> from_ms;      // started_at >= from_ms (inclusive)
+  std::optional<int64_t> to_ms;        // started_at < to_ms (exclusive)
   ListPage page;
 };
 // {"subagents":[Subagent], "total", "limit", "offset"}; order: started_at, then session_id, id.
+// A date bound leaves out runs whose start is unknown.
 nlohmann::ordered_json ListSubagents(Db& db, const SubagentListFilter& f);
 
 }  // namespace cs

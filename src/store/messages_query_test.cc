@@ -130,5 +130,35 @@ TEST(SubagentsQuery, ListsWithTotals) {
   EXPECT_EQ(ListSubagents(seed.db(), {.page = {50, 0, true}})["subagents"][0]["id"], "a3");
 }
 
+TEST(SubagentsQuery, FiltersOnTheStartAndTheSessionsProjectAndModel) {
+  test::SeedStore seed;
+  seed.Session({.id = "s1"});  // /work/alpha
+  seed.Session({.id = "s2", .project_path = "/work/beta", .project_name = "beta"});
+  seed.Rollup("s2", "claude-x");
+  seed.Exec(
+      "INSERT INTO subagents(session_id, id, started_at) VALUES "
+      "('s1', 'a1', 1790000000000), ('s1', 'a2', 1790000001000), "
+      "('s2', 'b1', 1790000001000), ('s2', 'b2', 1790000002000), ('s2', 'b3', NULL)");
+  auto ids = [&](const SubagentListFilter& f) {
+    auto r = ListSubagents(seed.db(), f);
+    std::vector<std::string> out;
+    for (const auto& a : r["subagents"])
+      out.push_back(a["id"]);
+    EXPECT_EQ(r["total"], out.size());
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(ids({}), (V{"b3", "a1", "a2", "b1", "b2"}));  // an unknown start sorts first
+  EXPECT_EQ(ids({.project = "/work/beta"}), (V{"b3", "b1", "b2"}));
+  EXPECT_EQ(ids({.project = "alpha"}), (V{"a1", "a2"}));  // the name when no path matches
+  EXPECT_EQ(ids({.project = "/work/gamma"}), V{});
+  EXPECT_EQ(ids({.model = "claude-x"}), (V{"b3", "b1", "b2"}));
+  EXPECT_EQ(ids({.model = "claude-y"}), V{});
+  EXPECT_EQ(ids({.from_ms = kT0 + 1000}), (V{"a2", "b1", "b2"}));
+  EXPECT_EQ(ids({.to_ms = kT0 + 2000}), (V{"a1", "a2", "b1"}));  // `to` is exclusive
+  EXPECT_EQ(ids({.project = "/work/beta", .from_ms = kT0 + 1000, .to_ms = kT0 + 2000}), V{"b1"});
+  EXPECT_EQ(ids({.session_id = "s1", .from_ms = kT0 + 1}), V{"a2"});
+}
+
 }  // namespace
 }  // namespace cs

@@ -231,6 +231,39 @@ describe('sessions and row endpoints on an imported corpus', () => {
     for (const a of subs.subagents) assert.deepEqual(Object.keys(a).sort(), [...SUBAGENT_FIELDS].sort());
   });
 
+  test('subagents: a project and date filter narrows the list to exactly the matching runs', async () => {
+    const all = (await getJson('/api/subagents?limit=1000')).subagents;
+    const projectOf = new Map((await getJson('/api/sessions?limit=1000')).sessions.map((s) => [s.id, s.project_path]));
+    const day = (a) => a.started_at.slice(0, 10);  // UTC, as tz=UTC below
+    // A project whose runs started on several days: the dates then keep some of them only.
+    const byProject = new Map();
+    for (const a of all) {
+      if (!a.started_at) continue;
+      const p = projectOf.get(a.session_id);
+      byProject.set(p, [...(byProject.get(p) || []), a]);
+    }
+    const [project, runs] = [...byProject.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1))
+      .find(([, list]) => new Set(list.map(day)).size >= 2) || [];
+    assert.ok(project, 'some project has runs on two days or more');
+    const days = [...new Set(runs.map(day))].sort();
+    const from = days[0];
+    const to = days[days.length - 2];
+    const ids = (list) => list.map((a) => `${a.session_id}/${a.id}`);
+    // Newest first (the default without session_id), ties by session_id then id, descending.
+    const expected = all.filter((a) => projectOf.get(a.session_id) === project && a.started_at && day(a) >= from && day(a) <= to);
+    assert.ok(expected.length > 0 && expected.length < runs.length, `the dates keep ${expected.length} of the project's ${runs.length} runs`);
+
+    const j = await getJson(`/api/subagents?project=${q(project)}&from=${from}&to=${to}&tz=UTC&limit=1000`);
+    assert.equal(j.total, expected.length);
+    assert.deepEqual(ids(j.subagents), ids(expected));
+    const onlyProject = await getJson(`/api/subagents?project=${q(project)}&limit=1000`);
+    assert.deepEqual(ids(onlyProject.subagents), ids(all.filter((a) => projectOf.get(a.session_id) === project)));
+    const onlyDates = await getJson(`/api/subagents?from=${from}&to=${to}&tz=UTC&limit=1000`);
+    assert.deepEqual(ids(onlyDates.subagents), ids(all.filter((a) => a.started_at && day(a) >= from && day(a) <= to)));
+    const none = await getJson('/api/subagents?from=1990-01-01&to=1990-01-02');
+    assert.equal(none.total, 0);
+  });
+
   test('PATCH updates notes and tags and validates the body', async () => {
     const { sessions: [s] } = await getJson('/api/sessions?limit=1');
     const r = await send('PATCH', `/api/sessions/${q(s.id)}`, { notes: 'look again', tags: [' perf ', 'perf', '', 'db'] });
@@ -262,6 +295,8 @@ describe('sessions and row endpoints on an imported corpus', () => {
       ['/api/sessions/x?messages_limit=-2', 'messages_limit'],
       ['/api/messages?type=tool', 'type'], ['/api/messages?limit=abc', 'limit'],
       ['/api/tool-calls?success=maybe', 'success'], ['/api/subagents?order=up', 'order'],
+      ['/api/subagents?from=yesterday', 'from'], ['/api/subagents?to=2026-02-30x', 'to'],
+      ['/api/subagents?from=2026-02-02&to=2026-02-01', 'from'], ['/api/subagents?tz=Mars/Olympus', 'tz'],
       ['/api/search', 'q'], ['/api/search?q=', 'q'], ['/api/search?q=a&type=bot', 'type'],
     ]) {
       const r = await get(p);

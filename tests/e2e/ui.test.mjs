@@ -60,6 +60,22 @@ function line(sessionId, cwd, type, uuid, parentUuid, content, extra = {}) {
     type, uuid, timestamp: new Date().toISOString(), ...(type === 'assistant' ? { requestId: `req_${uuid}` } : {}), message: msg, ...extra })}\n`;
 }
 
+/** The rows of the table captioned `caption`: per cell its text and its exact value (data-value). */
+function tableRows(page, caption) {
+  return page.$$eval('main table', (tables, c) => {
+    const t = tables.find((x) => x.querySelector('caption') && x.querySelector('caption').textContent.trim() === c);
+    return t ? [...t.querySelectorAll('tbody tr')].map((tr) => [...tr.cells].map((td) => {
+      const v = td.querySelector('[data-value]');
+      const a = td.querySelector('a[href]');
+      const titled = td.querySelector('[title]');
+      return { text: td.textContent.replace(/\s+/g, ' ').trim(), value: v && v.dataset.value !== '' ? Number(v.dataset.value) : null,
+               href: a ? a.getAttribute('href') : null, title: titled ? titled.getAttribute('title') : null };
+    })) : null;
+  }, caption);
+}
+
+/** The session id a /sessions/<id>?... link points to. */
+const sessionOfHref = (href) => decodeURIComponent(href.split('/sessions/')[1].split('?')[0]);
 
 describe('dashboard against the real server', { skip: noChromium }, () => {
   let home;
@@ -432,6 +448,37 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
     await page.waitForSelector('text=Deleted "UI weekly".');
     await page.waitForFunction(() => !document.querySelector('[aria-label="Edit budget UI weekly"]'));
     assert.equal((await list()).some((b) => b.name === 'UI weekly'), false);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('agents page: a project and date filter narrows the runs to exactly the matching ones', async () => {
+    const all = (await getJson(`${base}/api/subagents?limit=1000`)).subagents;
+    const projectOf = new Map((await getJson(`${base}/api/sessions?limit=1000`)).sessions.map((x) => [x.id, x.project_path]));
+    const day = (a) => a.started_at.slice(0, 10);  // UTC: the page is asked with tz=UTC
+    const byProject = new Map();
+    for (const a of all.filter((x) => x.started_at)) {
+      const p = projectOf.get(a.session_id);
+      byProject.set(p, [...(byProject.get(p) || []), a]);
+    }
+    // A project with runs on two days or more, so that the dates keep only some of them.
+    const [project, runs] = [...byProject.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1))
+      .find(([, list]) => new Set(list.map(day)).size >= 2) || [];
+    assert.ok(project, 'some project has subagent runs on two days or more');
+    const days = [...new Set(runs.map(day))].sort();
+    const [from, to] = [days[0], days[days.length - 2]];
+    const expected = runs.filter((a) => day(a) >= from && day(a) <= to);  // newest first, as the API
+    assert.ok(expected.length > 0 && expected.length < runs.length && expected.length < all.length);
+
+    const { page, problems, context } = await page0();
+    await page.goto(`${base}/agents?project=${encodeURIComponent(project)}&from=${from}&to=${to}&tz=UTC`);
+    await page.waitForSelector('main table');
+    const shown = (await tableRows(page, 'Agent runs')).map((r) => [sessionOfHref(r[2].href), r[3].title]);
+    assert.deepEqual(shown, expected.slice(0, 50).map((a) => [a.session_id, a.started_at]), 'the runs table lists exactly the matching runs, newest first');
+    const types = await tableRows(page, 'Agent types');
+    assert.equal(types.reduce((n, r) => n + r[1].value, 0), expected.length, 'the per-type runs add up to the matching runs');
+    const cost = types.reduce((n, r) => n + r[3].value, 0);
+    assert.ok(Math.abs(cost - expected.reduce((n, a) => n + a.estimated_cost_usd, 0)) < 1e-6 * expected.length, 'and so does their cost');
     assert.deepEqual(problems, []);
     await context.close();
   });

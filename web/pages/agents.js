@@ -1,6 +1,7 @@
 // Agents: subagent types, spawn frequency, cost per type, and the runs linked to their sessions.
-// Aggregates are computed from the newest runs (up to 1000, the API's page limit).
-import { html, useMemo, useState } from '../html.js';
+// Aggregates are computed from the newest runs (up to 1000, the API's page limit) that the global
+// filter selects: /api/subagents takes its from, to, tz, project and model (docs/api.md).
+import { html, useEffect, useState } from '../html.js';
 import { useApi, Async } from '../components/states.js';
 import { Section } from '../components/card.js';
 import { Money, Int } from '../components/num.js';
@@ -15,10 +16,15 @@ const PAGE = 50;
 
 export default function Agents() {
   const f = useFilters();
-  const res = useApi('/api/subagents', { ...filterParams(f), limit: 1000 });
+  const params = { ...filterParams(f), limit: 1000 };
+  const res = useApi('/api/subagents', params);
   const [offset, setOffset] = useState(0);
+  // Another filter is another list: start again at its first page.
+  const key = JSON.stringify(params);
+  useEffect(() => setOffset(0), [key]);
   return html`<div class="page">
     <h1>Agents</h1>
+    ${f.model && html`<p class="muted">Model filter: runs of the sessions that used ${f.model}.</p>`}
     <${Async} res=${res} what="subagents">${(d) => {
       const runs = d.subagents || d.items || [];
       if (!runs.length) return html`<div class="state empty">No subagent runs in this range.</div>`;
