@@ -95,7 +95,8 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
     mkdirSync(dir, { recursive: true });
     live.file = path.join(dir, `${live.id}.jsonl`);
     live.last = 'live-0-a';
-    writeFileSync(live.file, line(live.id, live.cwd, 'user', 'live-0-u', null, 'start the live ui session')
+    // Started three minutes ago: an active session with a duration to show.
+    writeFileSync(live.file, line(live.id, live.cwd, 'user', 'live-0-u', null, 'start the live ui session', { timestamp: new Date(Date.now() - 180000).toISOString() })
       + line(live.id, live.cwd, 'assistant', 'live-0-a', 'live-0-u', 'started'));
 
     srv = await startServer({ home });
@@ -452,6 +453,14 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
     await context.close();
   });
 
+  // Appends a prompt and its answer (18 tokens) to the live session's transcript; the server's
+  // watcher ingests them and sends SessionUpdate (and any budget event) on the WebSocket.
+  const appendLive = (text) => {
+    const uid = `live-${randomUUID()}`;
+    appendFileSync(live.file, line(live.id, live.cwd, 'user', `${uid}-u`, live.last, text)
+      + line(live.id, live.cwd, 'assistant', `${uid}-a`, `${uid}-u`, 'ok'));
+    live.last = `${uid}-a`;
+  };
   test('agents page: a project and date filter narrows the runs to exactly the matching ones', async () => {
     const all = (await getJson(`${base}/api/subagents?limit=1000`)).subagents;
     const projectOf = new Map((await getJson(`${base}/api/sessions?limit=1000`)).sessions.map((x) => [x.id, x.project_path]));
@@ -479,6 +488,42 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
     assert.equal(types.reduce((n, r) => n + r[1].value, 0), expected.length, 'the per-type runs add up to the matching runs');
     const cost = types.reduce((n, r) => n + r[3].value, 0);
     assert.ok(Math.abs(cost - expected.reduce((n, a) => n + a.estimated_cost_usd, 0)) < 1e-6 * expected.length, 'and so does their cost');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('live page: active sessions show the duration from start to last activity and their counts', async () => {
+    // A new line makes the session active again, whatever time the earlier tests took.
+    const count = async () => (await getJson(`${base}/api/sessions/${live.id}`)).session.message_count;
+    const before = await count();
+    appendLive('keep the live session active');
+    for (let tries = 0; tries < 200 && await count() < before + 2; tries++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(await count(), before + 2, 'the watcher ingested the new line');
+    const { page, problems, context } = await page0();
+    const answer = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/stats/active-sessions');
+    await page.goto(`${base}/live`);
+    const active = await (await answer).json();
+    const a = active.sessions.find((x) => x.id === live.id);
+    assert.ok(a, 'the live session is active');
+    // The Active sessions section's table, its columns by label.
+    const link = `main table a.sess-link[href*="${live.id}"]`;
+    await page.waitForSelector(link);
+    const caption = await page.$eval(link, (a) => a.closest('table').querySelector('caption').textContent.trim());
+    assert.equal(caption, 'Active sessions');
+    const cells = (await tableRows(page, caption)).find((r) => sessionOfHref(r[0].href) === live.id);
+    const header = await page.$eval(link, (a) => [...a.closest('table').querySelectorAll('thead th')].map((th) => th.textContent.replace(/[▲▼]/g, '').trim()));
+    const cell = (label) => cells[header.indexOf(label)] || {};
+    const seconds = (Date.parse(a.last_activity_at) - Date.parse(a.started_at)) / 1000;
+    assert.ok(seconds >= 180, `the session started three minutes before its last line (${seconds} s)`);
+    assert.equal(cell('Duration').value, seconds, 'the duration is last activity minus start');
+    const text = await page.evaluate((x) => import('/format.js').then((m) => m.duration(x)), seconds);
+    assert.notEqual(text, '—');
+    assert.equal(cell('Duration').text, text);
+    assert.equal(cell('Started').title, a.started_at);
+    assert.equal(cell('Last activity').title, a.last_activity_at);
+    assert.deepEqual([cell('Messages').value, cell('Tool calls').value, cell('Tokens').value, cell('Cost').value],
+      [a.message_count, a.tool_call_count, a.total_tokens, a.estimated_cost_usd]);
+    assert.equal(cell('Project').text, a.project_name);
     assert.deepEqual(problems, []);
     await context.close();
   });

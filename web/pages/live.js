@@ -3,7 +3,7 @@
 import { html, useState, useEffect, useRef, useMemo } from '../html.js';
 import { useApi, Async } from '../components/states.js';
 import { Section } from '../components/card.js';
-import { SessionTable } from '../components/sessiontable.js';
+import { ActiveSessionTable } from '../components/sessiontable.js';
 import { hrefWith } from '../router.js';
 import { timeOnly, truncate, money, int } from '../format.js';
 import { useFilters } from '../filters.js';
@@ -84,7 +84,7 @@ export default function Live() {
       <span class="dot" aria-hidden="true"></span> ${statusText}${conn.error && conn.status !== 'open' ? ` (${conn.error})` : ''}
     </p>
     <${Section} title="Active sessions">
-      <${Async} res=${active} what="active sessions">${(d) => html`<${SessionTable} rows=${Array.isArray(d) ? d : d.sessions || []} compact=${true} />`}<//>
+      <${Async} res=${active} what="active sessions">${(d) => html`<${ActiveSessionTable} rows=${d.sessions || []} />`}<//>
     <//>
     <${Section} title="Event stream" actions=${html`
       <button type="button" class="btn" aria-pressed=${paused} onClick=${() => { setPaused(!paused); if (paused) setMissed(0); }}>${paused ? `Resume${missed ? ` (${missed} skipped)` : ''}` : 'Pause'}</button>
