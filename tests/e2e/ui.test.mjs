@@ -461,6 +461,12 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
       + line(live.id, live.cwd, 'assistant', `${uid}-a`, `${uid}-u`, 'ok'));
     live.last = `${uid}-a`;
   };
+  const budgetApi = async (method, p, body) => {
+    const r = await fetch(`${base}${p}`, { method, headers: body ? { 'Content-Type': 'application/json' } : {}, body: body && JSON.stringify(body) });
+    assert.ok(r.status < 300, `${method} ${p} answers ${r.status}`);
+    return r.status === 204 ? null : r.json();
+  };
+
   test('agents page: a project and date filter narrows the runs to exactly the matching ones', async () => {
     const all = (await getJson(`${base}/api/subagents?limit=1000`)).subagents;
     const projectOf = new Map((await getJson(`${base}/api/sessions?limit=1000`)).sessions.map((x) => [x.id, x.project_path]));
@@ -526,6 +532,35 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
     assert.equal(cell('Project').text, a.project_name);
     assert.deepEqual(problems, []);
     await context.close();
+  });
+
+  test('budgets: the forecast shown is the API\'s forecast_spend, whatever the browser\'s clock says', async () => {
+    // Some spend this month: the live session's lines are from today.
+    const created = await budgetApi('POST', '/api/budgets', { name: 'UI forecast', amount: 1000, period: 'monthly', warning_threshold: 1, project: '' });
+    const st = (await budgetApi('GET', '/api/budgets/status')).budgets.find((b) => b.id === created.id);
+    assert.ok(st.current_spend > 0, `spend this month (${st.current_spend})`);
+    const start = Date.parse(st.period_start);
+    const length = Date.parse(st.period_end) - start;
+    // The browser's clock is put far from the server's point in the period, so a forecast made
+    // in the browser (spend / elapsed share) would differ from the server's ...
+    const serverShare = (Date.now() - start) / length;
+    const browserShare = serverShare > 0.5 ? 0.1 : 0.9;
+    // ... and an amount between the two forecasts makes only one of them "over budget".
+    const amount = Number(Math.sqrt(st.forecast_spend * (st.current_spend / browserShare)).toFixed(6));
+    await budgetApi('PUT', `/api/budgets/${created.id}`, { name: 'UI forecast', amount, period: 'monthly', warning_threshold: 1, project: '' });
+    const { page, problems, context } = await page0();
+    await page.clock.setFixedTime(new Date(start + browserShare * length));
+    const answer = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/budgets/status');
+    await page.goto(`${base}/cost`);
+    const b = (await (await answer).json()).budgets.find((x) => x.id === created.id);
+    const shown = await page.waitForSelector(`.budget[data-budget="${created.id}"] .budget-foot span:has-text("by period end")`);
+    assert.equal(Number(await shown.getAttribute('data-value')), b.forecast_spend, 'the forecast is forecast_spend');
+    const over = b.forecast_spend > b.amount;
+    assert.equal(over, serverShare <= 0.5, 'the amount lies between the two forecasts');
+    assert.equal((await shown.textContent()).includes('over budget'), over, 'over budget exactly when forecast_spend is over the amount');
+    assert.deepEqual(problems, []);
+    await context.close();
+    await budgetApi('DELETE', `/api/budgets/${created.id}`);
   });
 
   test('theme is saved and applied; dark screenshots', async () => {

@@ -1,21 +1,14 @@
-// Budgets on the Cost page: status with progress bars and a straight-line forecast to the end
-// of the period, and the create / edit / delete forms (/api/budgets).
+// Budgets on the Cost page: status with progress bars and the API's forecast to the end of the
+// period (forecast_spend, extrapolated on the server's clock), and the create / edit / delete
+// forms (/api/budgets).
 import { html, useState } from '../html.js';
 import { useApi, Async, ErrorBox } from './states.js';
 import { Section, Card } from './card.js';
 import { Money } from './num.js';
 import { BudgetProgress, budgetFraction, periodWord } from './budgets.js';
 import { api } from '../api.js';
-import { money, pct, dateTime } from '../format.js';
+import { money, moneyExact, pct, dateTime, isNum } from '../format.js';
 import { filterParams } from '../filters.js';
-
-export function forecast(b, now = Date.now()) {
-  const s = Date.parse(b.period_start);
-  const e = Date.parse(b.period_end);
-  if (Number.isNaN(s) || Number.isNaN(e) || e <= s || typeof b.current_spend !== 'number') return null;
-  const elapsed = Math.min(1, Math.max(0.01, (now - s) / (e - s)));
-  return b.current_spend / elapsed;
-}
 
 export function Budgets({ f }) {
   const status = useApi('/api/budgets/status');
@@ -45,7 +38,8 @@ export function Budgets({ f }) {
         const list = d.budgets || [];
         if (!list.length) return html`<div class="state empty">No budgets yet. Create one to get warnings before you overspend.</div>`;
         return html`<ul class="budgets">${list.map((b) => {
-          const fc = forecast(b);
+          const fc = isNum(b.forecast_spend) ? b.forecast_spend : null;
+          const over = fc != null && isNum(b.amount) && fc > b.amount;
           return html`<li class="budget" data-budget=${b.id}>
             <div class="budget-head">
               <strong>${b.name}</strong>
@@ -59,7 +53,7 @@ export function Budgets({ f }) {
             <div class="budget-foot">
               <span><${Money} v=${b.current_spend} /> of <${Money} v=${b.amount} /> (${pct(budgetFraction(b))}) this ${periodWord(b.period)}</span>
               ${b.period_start && html`<span class="muted">period ${dateTime(b.period_start)} – ${dateTime(b.period_end)}</span>`}
-              ${fc != null && html`<span class=${fc > b.amount ? 'bad-text' : 'muted'} title=${String(fc)}>forecast ${money(fc)} by period end${fc > b.amount ? ' — over budget' : ''}</span>`}
+              ${fc != null && html`<span class=${`forecast ${over ? 'bad-text' : 'muted'}`} title=${moneyExact(fc)} data-value=${fc}>forecast ${money(fc)} by period end${over ? ' — over budget' : ''}</span>`}
             </div>
           </li>`;
         })}</ul>`;
