@@ -74,12 +74,19 @@ export function dateBounds(f) {
   return { from: addDays(today, -(Number(m[1]) - 1)), to: today };
 }
 
-/** Number of days (for /api/stats/daily?days=) that covers the filter, 1..3660. */
-export function rangeDays(f, fallback = 366) {
-  const { from } = dateBounds(f);
-  if (!from) return fallback;
-  const n = daysBetween(from, todayIn(effectiveTz(f))) + 1;
-  return Math.max(1, Math.min(3660, n));
+/**
+ * /api/stats/daily parameters whose rows are exactly the filter's days: its from and to (the
+ * server answers from..to, or from..today without a `to`; at most 3660 days). A range without
+ * a start (All) names its first day with `first` (YYYY-MM-DD), else asks the `days` days up to
+ * its end.
+ */
+export function dailyParams(f, { first = '', days = 366 } = {}) {
+  const p = filterParams(f, { dates: false });
+  const { from, to } = dateBounds(f);
+  if (from || first) p.from = from || first;
+  else p.days = days;
+  if (to) p.to = to;
+  return p;
 }
 
 /** API parameters for the filter; `opts.dates=false` leaves out from/to, `opts.model=false` the model. */

@@ -77,6 +77,31 @@ function tableRows(page, caption) {
 /** The session id a /sessions/<id>?... link points to. */
 const sessionOfHref = (href) => decodeURIComponent(href.split('/sessions/')[1].split('?')[0]);
 
+/**
+ * The chart whose title starts with `prefix`, once drawn with its latest option: {title, dates
+ * (the category axis), series: [{name, data}]}, read from its ECharts instance.
+ */
+async function chartData(page, prefix) {
+  await page.evaluate(() => import('/vendor/echarts.js').then((m) => { window.__echarts = m; }));
+  await page.waitForFunction((p) => {
+    const el = [...document.querySelectorAll('main .chart')].find((c) => (c.getAttribute('aria-label') || '').startsWith(p));
+    const chart = el && window.__echarts.getInstanceByDom(el);
+    return !!chart && chart.getOption().title[0].text === el.getAttribute('aria-label');
+  }, prefix);
+  return page.evaluate((p) => {
+    const el = [...document.querySelectorAll('main .chart')].find((c) => (c.getAttribute('aria-label') || '').startsWith(p));
+    const o = window.__echarts.getInstanceByDom(el).getOption();
+    return { title: el.getAttribute('aria-label'), dates: o.xAxis[0].data, series: o.series.map((x) => ({ name: x.name, data: x.data })) };
+  }, prefix);
+}
+
+/** Every YYYY-MM-DD from `a` to `b`, both included. */
+function daysFromTo(a, b) {
+  const out = [];
+  for (let d = new Date(`${a}T00:00:00Z`); d.toISOString().slice(0, 10) <= b; d.setUTCDate(d.getUTCDate() + 1)) out.push(d.toISOString().slice(0, 10));
+  return out;
+}
+
 describe('dashboard against the real server', { skip: noChromium }, () => {
   let home;
   let srv;
@@ -561,6 +586,63 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
     assert.deepEqual(problems, []);
     await context.close();
     await budgetApi('DELETE', `/api/budgets/${created.id}`);
+  });
+
+  test('daily charts cover exactly the filter\'s days: Cost (daily, weekly, all time), Overview, Project', async () => {
+    // A range in the corpus's past, with activity after its end.
+    const sessions = (await getJson(`${base}/api/sessions?limit=1000&order=asc`)).sessions
+      .filter((x) => x.started_at && Date.parse(x.started_at) < Date.now() - 86400000);  // not the tests' own
+    const first = sessions[0].started_at.slice(0, 10);
+    const lastDay = sessions[sessions.length - 1].started_at.slice(0, 10);
+    const from = daysFromTo(first, lastDay)[3];
+    const to = daysFromTo(first, lastDay).at(-6);
+    const range = daysFromTo(from, to);
+    const { page, problems, context } = await page0();
+    const costTable = async () => new Map((await tableRows(page, 'Cost by model')).map((r) => [r[0].text.replace(/ unpriced$/, ''), r[3].value]));
+    const sums = (series) => new Map(series.map((x) => [x.name, x.data.reduce((a, v) => a + v, 0)]));
+    // Each day's cost is rounded to 6 decimals, as is the table's total.
+    const close = (a, b, days, what) => assert.ok(Math.abs(a - b) <= 1e-6 * (days + 1), `${what}: ${a} vs ${b}`);
+
+    await page.goto(`${base}/cost?from=${from}&to=${to}&tz=UTC&gran=daily`);
+    const daily = await chartData(page, 'Cost per day');
+    assert.deepEqual(daily.dates, range, 'the daily cost chart has the filter\'s days, no more');
+    assert.match(daily.title, new RegExp(`${from} – ${to} \\(${range.length} days\\)`));
+    await page.click('button:has-text("weekly")');
+    const weekly = await chartData(page, 'Cost per week');
+    const table = await costTable();
+    assert.ok(weekly.series.length > 0);
+    for (const [name, sum] of sums(weekly.series)) close(sum, table.get(name), range.length, `the weekly bars of ${name} add up to its row in the table`);
+
+    await page.goto(`${base}/cost?range=all&tz=UTC&gran=monthly`);
+    const monthly = await chartData(page, 'Cost per month');
+    const today = new Date().toISOString().slice(0, 10);
+    const oldest = (await getJson(`${base}/api/sessions?from=1970-01-01&sort=started_at&order=asc&limit=1&tz=UTC`)).sessions[0].started_at.slice(0, 10);
+    assert.match(monthly.title, new RegExp(`${oldest} – ${today}`), 'all time: from the oldest session to today');
+    assert.equal(monthly.dates[0], oldest.slice(0, 7));
+    const allTable = await costTable();
+    for (const [name, sum] of sums(monthly.series)) close(sum, allTable.get(name), daysFromTo(oldest, today).length, `all time: the monthly bars of ${name} add up to its row`);
+
+    const asked = [];
+    page.on('request', (r) => { const u = new URL(r.url()); if (u.pathname === '/api/stats/daily') asked.push(u.search); });
+    await page.goto(`${base}/?from=${from}&to=${to}&tz=UTC`);
+    const overview = await chartData(page, 'Tokens and cost per day');
+    assert.deepEqual(overview.dates, range, 'the overview\'s daily chart has the filter\'s days');
+    await page.goto(`${base}/?range=30d&tz=UTC`);
+    const recent = await chartData(page, 'Tokens and cost per day');
+    assert.deepEqual(recent.dates, daysFromTo(new Date(Date.parse(today) - 29 * 86400000).toISOString().slice(0, 10), today), '30d: the last 30 days up to today');
+    await page.goto(`${base}/?range=all&tz=UTC`);
+    const year = await chartData(page, 'Tokens and cost per day');
+    assert.equal(year.dates.length, 366);
+    assert.match(year.title, /the last 366 days only .* not all time/, 'all time: the title says the chart shows the last year only');
+    // 30d and all: the daily chart shares the year calendar's request.
+    assert.equal(asked.length, 4, `one request for the custom range and the calendar, then one per load: ${asked}`);
+
+    const project = sessions.find((x) => x.started_at.slice(0, 10) >= from && x.started_at.slice(0, 10) <= to).project_path;
+    await page.goto(`${base}/projects/${encodeURIComponent(project)}?from=${from}&to=${to}&tz=UTC`);
+    const proj = await chartData(page, 'Cost per day');
+    assert.deepEqual(proj.dates, range, 'the project\'s daily cost chart has the filter\'s days');
+    assert.deepEqual(problems, []);
+    await context.close();
   });
 
   test('theme is saved and applied; dark screenshots', async () => {

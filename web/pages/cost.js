@@ -8,7 +8,8 @@ import { Chart } from '../components/chart.js';
 import { DataTable } from '../components/table.js';
 import { esc } from '../components/charts.js';
 import { Budgets } from '../components/budgetforms.js';
-import { useFilters, filterParams, rangeDays, dateBounds } from '../filters.js';
+import { useFilters, filterParams } from '../filters.js';
+import { useDailyParams, daySpan } from '../components/daily.js';
 import { setQuery, hrefWith } from '../router.js';
 import { api } from '../api.js';
 import { money, num } from '../format.js';
@@ -87,29 +88,33 @@ export default function Cost({ route }) {
   </div>`;
 }
 
-/** Rows of /api/stats/daily per group, bucketed per day/week/month, as a stacked bar chart. */
+/**
+ * Rows of /api/stats/daily per group, bucketed per day/week/month, as a stacked bar chart. The
+ * days are exactly the filter's (all time for All), so each group's bars add up to its row in
+ * the tables beside the chart.
+ */
 function CostOverTime({ f, gran, by, groups }) {
-  const days = rangeDays(f, 366);
-  const base = filterParams(f, { dates: false });
-  const key = JSON.stringify([groups.map((g) => g.key), days, base, by]);
+  const span = useDailyParams(f);
+  const params = span.params;
+  const key = JSON.stringify([groups.map((g) => g.key), params, by]);
   const [state, setState] = useState({ loading: true });
   useEffect(() => {
+    if (!params) return undefined;
     let live = true;
     setState({ loading: true });
-    Promise.all(groups.map((g) => api('/api/stats/daily', { params: { ...base, days, [by]: g.key } })))
+    Promise.all(groups.map((g) => api('/api/stats/daily', { params: { ...params, [by]: g.key } })))
       .then((res) => live && setState({ loading: false, series: res.map((d, i) => ({ g: groups[i], rows: Array.isArray(d) ? d : d.daily || d.days || [] })) }))
       .catch((error) => live && setState({ loading: false, error }));
     return () => { live = false; };
   }, [key]);
   if (!groups.length) return html`<div class="state empty">No cost in this range.</div>`;
+  if (span.error) return html`<${ErrorBox} error=${span.error} what="the range of cost over time" onRetry=${span.reload} />`;
   if (state.error) return html`<${ErrorBox} error=${state.error} what="cost over time" />`;
-  if (state.loading) return html`<${Loading} label="Loading cost over time…" />`;
-  const { from } = dateBounds(f);
+  if (!params || state.loading) return html`<${Loading} label="Loading cost over time…" />`;
   const buckets = new Set();
   const series = state.series.map(({ g, rows }) => {
     const m = new Map();
     for (const r of rows) {
-      if (from && r.date < from) continue;
       const b = bucket(r.date, gran);
       buckets.add(b);
       m.set(b, (m.get(b) || 0) + (r.cost_usd || 0));
@@ -129,7 +134,8 @@ function CostOverTime({ f, gran, by, groups }) {
     dataZoom: [{ type: 'inside' }, { type: 'slider', height: 16, bottom: 8 }],
     series: series.map(({ g, m }) => ({ name: g.label, type: 'bar', stack: 'cost', data: cats.map((c) => m.get(c) || 0) })),
   };
-  return html`<${Chart} title=${`Cost per ${gran === 'daily' ? 'day' : gran === 'weekly' ? 'week (from Monday)' : 'month'} by ${by} (top ${TOP})`} option=${option} />`;
+  const per = gran === 'daily' ? 'day' : gran === 'weekly' ? 'week (from Monday)' : 'month';
+  return html`<${Chart} title=${`Cost per ${per} by ${by} (top ${TOP}), ${daySpan(state.series[0].rows)}`} option=${option} />`;
 }
 
 function bucket(date, gran) {

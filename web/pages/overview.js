@@ -10,7 +10,7 @@ import { BudgetBanners } from '../components/budgets.js';
 import { SessionTable } from '../components/sessiontable.js';
 import { useFilters } from '../filters.js';
 import { apiUrl } from '../api.js';
-import { overviewRequests, dailyDays } from './overview_requests.js';
+import { overviewRequests, dailySpan } from './overview_requests.js';
 import { hrefWith } from '../router.js';
 import { dailyOption, calendarOption } from '../components/charts.js';
 
@@ -21,14 +21,22 @@ export function statsBlock(data) {
   return { block: data.total || data[data.period_label], label: 'all time', other: data.today, otherLabel: 'today' };
 }
 
-/** The last `n` days of a /api/stats/daily answer (oldest first). */
-const lastDays = (d, n) => (Array.isArray(d) ? d.slice(-n) : d);
+/** The last `n` days of a /api/stats/daily answer (oldest first); all of it without `n`. */
+const lastDays = (d, n) => (Array.isArray(d) && n ? d.slice(-n) : d);
+
+/** The daily chart's title: the span its rows cover, and that it is not all time when so. */
+function dailyTitle(rows, span) {
+  if (!Array.isArray(rows) || !rows.length) return 'Tokens and cost per day';
+  const dates = `${rows[0].date} – ${rows[rows.length - 1].date}`;
+  if (span.allTime) return `Tokens and cost per day, the last ${rows.length} days only (${dates}), not all time`;
+  return `Tokens and cost per day, ${dates} (${rows.length} ${rows.length === 1 ? 'day' : 'days'})`;
+}
 
 export default function Overview() {
   const f = useFilters();
   const r = overviewRequests(f);
   const fp = r.stats[1];
-  const days = dailyDays(f);
+  const span = dailySpan(f);
   // Each section fetches its own answer (Fetch), so that an answer re-renders its section only.
 
   return html`<div class="page">
@@ -57,7 +65,10 @@ export default function Overview() {
     <//>
 
     <${Section} title="Tokens and cost per day">
-      <${Fetch} req=${r.daily} what="daily statistics">${(d) => html`<${Chart} title=${`Tokens and cost per day (${days} days)`} option=${dailyOption(lastDays(d, days))} />`}<//>
+      <${Fetch} req=${r.daily} what="daily statistics">${(d) => {
+        const rows = lastDays(d, span.fromYear ? span.days : 0);
+        return html`<${Chart} title=${dailyTitle(rows, span)} option=${dailyOption(rows)} />`;
+      }}<//>
     <//>
 
     <div class="grid2">

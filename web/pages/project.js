@@ -8,7 +8,8 @@ import { Chart } from '../components/chart.js';
 import { DataTable } from '../components/table.js';
 import { SessionTable } from '../components/sessiontable.js';
 import { costLineOption, esc } from '../components/charts.js';
-import { useFilters, filterParams, rangeDays } from '../filters.js';
+import { useFilters, filterParams } from '../filters.js';
+import { useDailyParams, daySpan } from '../components/daily.js';
 import { hrefWith } from '../router.js';
 import { api } from '../api.js';
 import { dateTime } from '../format.js';
@@ -17,8 +18,8 @@ export default function Project({ id }) {
   const f = useFilters();
   const project = id;
   const pf = { ...f, project };
-  const days = rangeDays(f, 366);
-  const daily = useApi('/api/stats/daily', { ...filterParams(pf, { dates: false }), days });
+  const span = useDailyParams(pf);  // the filter's days exactly (all time for All)
+  const daily = useApi(span.params && '/api/stats/daily', span.params);
   const heat = useApi('/api/stats/file-heatmap', { ...filterParams(pf) });
   const sessions = useApi('/api/sessions', { ...filterParams(pf), limit: 25 });
   const breakdown = useApi('/api/stats/project-breakdown', { ...filterParams(pf) });
@@ -28,7 +29,7 @@ export default function Project({ id }) {
     <h1 title=${project}>${project.split('/').filter(Boolean).pop() || project}</h1>
     <p class="muted"><code>${project}</code> · <a href=${hrefWith('/', { project })}>Filter the whole dashboard by this project</a></p>
     <${Section} title="Cost over time">
-      <${Async} res=${daily} what="daily cost">${(d) => html`<${Chart} title=${`Cost per day (${days} days)`} option=${costLineOption(d)} />`}<//>
+      <${Async} res=${span.params ? daily : span} what="daily cost">${(d) => html`<${Chart} title=${`Cost per day, ${daySpan(d)}`} option=${costLineOption(d)} />`}<//>
     <//>
     <${Section} title="Files">
       <${Async} res=${heat} what="the file heatmap">${(d) => (d.files && d.files.length ? html`
