@@ -588,6 +588,41 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
     await budgetApi('DELETE', `/api/budgets/${created.id}`);
   });
 
+  test('live page: the session filter lists sessions only (not budget ids); git sync events summarise their result', async () => {
+    const { page, problems, context } = await page0();
+    await page.goto(`${base}/live`);
+    await page.waitForSelector('[data-conn="open"]', { timeout: 10000 });
+    // A budget that today's spend exceeds: the next ingest sends BudgetExceeded with its id.
+    const budget = await budgetApi('POST', '/api/budgets', { name: 'UI live budget', amount: 0.000001, period: 'daily', project: '' });
+    appendLive('spend over the budget');
+    await page.waitForSelector('.event[data-event="BudgetExceeded"]', { timeout: 20000 });
+    await page.waitForSelector(`.event[data-event="SessionUpdate"][data-session="${live.id}"]`);
+    const exceeded = JSON.parse(await page.textContent('.event[data-event="BudgetExceeded"] pre'));
+    assert.equal(exceeded.id, budget.id, 'the event carries the budget\'s id');
+    const options = await page.$$eval('select[aria-label="Filter events by session"] option', (l) => l.map((o) => o.value).filter(Boolean));
+    const sessions = await page.$$eval('.event', (l) => [...new Set(l.map((e) => e.dataset.session).filter(Boolean))]);
+    assert.ok(options.includes(live.id));
+    assert.ok(!options.includes(String(budget.id)), `no budget id among the sessions: ${options}`);
+    assert.deepEqual(options.sort(), sessions.sort(), 'the sessions offered are those of the events');
+    await page.selectOption('select[aria-label="Filter events by session"]', live.id);
+    assert.deepEqual(await page.$$eval('.event', (l) => [...new Set(l.map((e) => e.dataset.session))]), [live.id]);
+    await page.selectOption('select[aria-label="Filter events by session"]', '');
+    await budgetApi('DELETE', `/api/budgets/${budget.id}`);
+
+    const sync = await fetch(`${base}/api/git-sync`, { method: 'POST' });
+    assert.equal(sync.status, 202);
+    const ev = await page.waitForSelector('.event[data-event="GitSyncComplete"]', { timeout: 20000 });
+    const done = JSON.parse(await (await ev.$('pre')).textContent());
+    const n = (k, one, many) => `${k} ${k === 1 ? one : many}`;
+    assert.ok(done.skipped.length > 0, 'the corpus\'s working directories do not exist: their sessions are skipped');
+    const summary = (await (await ev.$('.ev-sum')).textContent()).trim();
+    const counts = [`${n(done.commits, 'commit', 'commits')} linked`, n(done.repos, 'repository', 'repositories'),
+      `${n(done.skipped.length, 'session', 'sessions')} skipped`, n(done.errors.length, 'error', 'errors')].join(' · ');
+    assert.equal(summary.slice(0, counts.length), counts, 'the summary counts what the sync did (then names any error)');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('daily charts cover exactly the filter\'s days: Cost (daily, weekly, all time), Overview, Project', async () => {
     // A range in the corpus's past, with activity after its end.
     const sessions = (await getJson(`${base}/api/sessions?limit=1000&order=asc`)).sessions

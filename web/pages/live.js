@@ -73,9 +73,9 @@ export default function Live() {
   }, []);
 
   const types = useMemo(() => [...new Set(events.map((e) => e.hook_event_name).filter(Boolean))].sort(), [events]);
-  const sessions = useMemo(() => [...new Set(events.map((e) => e.session_id || e.id).filter(Boolean))], [events]);
+  const sessions = useMemo(() => [...new Set(events.map(sessionOf).filter(Boolean))], [events]);
   const shown = events.filter((e) => (!typeFilter || e.hook_event_name === typeFilter)
-    && (!sessionFilter || e.session_id === sessionFilter || (e.hook_event_name === 'SessionUpdate' && e.id === sessionFilter)));
+    && (!sessionFilter || sessionOf(e) === sessionFilter));
 
   const statusText = { open: 'Connected', connecting: 'Connecting…', reconnecting: `Disconnected — retrying in ${Math.round(conn.nextRetryMs / 1000)} s (attempt ${conn.attempt})` }[conn.status];
   return html`<div class="page">
@@ -111,6 +111,16 @@ export default function Live() {
   </div>`;
 }
 
+/**
+ * The session an event belongs to: its session_id (an older SessionUpdate named it `id`). Other
+ * events' `id` is not a session's: BudgetWarning and BudgetExceeded carry their budget's.
+ */
+function sessionOf(e) {
+  return e.session_id || (e.hook_event_name === 'SessionUpdate' && e.id) || null;
+}
+
+const count = (n, one, many) => `${int(n)} ${n === 1 ? one : many}`;
+
 function summary(e) {
   const parts = [];
   if (e.tool_name) parts.push(e.tool_name);
@@ -125,13 +135,19 @@ function summary(e) {
     if (typeof cost === 'number') parts.push(`${money(cost)} (${cost})`);
   }
   if (e.name && e.hook_event_name && e.hook_event_name.startsWith('Budget')) parts.push(e.name);
-  if (e.hook_event_name === 'GitSyncComplete' && e.status) parts.push(String(e.status));
+  if (e.hook_event_name === 'GitSyncComplete') {
+    // {repos, commits, skipped: [{session_id, cwd, reason}], errors: [string]} (docs/api.md)
+    if (typeof e.commits === 'number') parts.push(`${count(e.commits, 'commit', 'commits')} linked`);
+    if (typeof e.repos === 'number') parts.push(`${count(e.repos, 'repository', 'repositories')}`);
+    if (Array.isArray(e.skipped)) parts.push(`${count(e.skipped.length, 'session', 'sessions')} skipped`);
+    if (Array.isArray(e.errors)) parts.push(count(e.errors.length, 'error', 'errors') + (e.errors.length ? `: ${truncate(e.errors.join('; '), 120)}` : ''));
+  }
   if (e.truncated) parts.push('(truncated)');
   return parts.join(' · ');
 }
 
 function EventRow({ e, f }) {
-  const sid = e.session_id || (e.hook_event_name === 'SessionUpdate' ? e.id : null);
+  const sid = sessionOf(e);
   let json = '';
   try { json = JSON.stringify(Object.fromEntries(Object.entries(e).filter(([k]) => !k.startsWith('_'))), null, 2); } catch { json = ''; }
   return html`<li class="event" data-event=${e.hook_event_name} data-session=${sid || ''}>
