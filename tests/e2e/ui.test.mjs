@@ -13,8 +13,8 @@ import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 
-import { BIN, importCorpus, makeHome, runCli, startServer } from './helpers.mjs';
-import { CHROMIUM, launch, newPage, settled, shot } from './ui_browser.mjs';
+import { BIN, importCorpus, makeHome, runCli, startServer, transcriptLine } from './helpers.mjs';
+import { CHROMIUM, launch, newPage, settled, shot, tableRows } from './ui_browser.mjs';
 import { PAGES, mainText } from './ui_pages.mjs';
 import { LOAD_BUDGET_BYTES, measureOverviewLoad } from './ui_load.mjs';
 
@@ -50,29 +50,9 @@ async function cardsMatchApi(page, base) {
   return { apiPath, block: b };
 }
 
-/** A transcript line in Claude Code's format. */
-function line(sessionId, cwd, type, uuid, parentUuid, content, extra = {}) {
-  const msg = type === 'user'
-    ? { role: 'user', content }
-    : { id: `msg_${uuid}`, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', content: [{ type: 'text', text: content }],
-        stop_reason: 'end_turn', usage: { input_tokens: 11, output_tokens: 7, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 } };
-  return `${JSON.stringify({ parentUuid, isSidechain: false, userType: 'external', cwd, sessionId, version: '2.1.220', gitBranch: 'main',
-    type, uuid, timestamp: new Date().toISOString(), ...(type === 'assistant' ? { requestId: `req_${uuid}` } : {}), message: msg, ...extra })}\n`;
-}
-
-/** The rows of the table captioned `caption`: per cell its text and its exact value (data-value). */
-function tableRows(page, caption) {
-  return page.$$eval('main table', (tables, c) => {
-    const t = tables.find((x) => x.querySelector('caption') && x.querySelector('caption').textContent.trim() === c);
-    return t ? [...t.querySelectorAll('tbody tr')].map((tr) => [...tr.cells].map((td) => {
-      const v = td.querySelector('[data-value]');
-      const a = td.querySelector('a[href]');
-      const titled = td.querySelector('[title]');
-      return { text: td.textContent.replace(/\s+/g, ' ').trim(), value: v && v.dataset.value !== '' ? Number(v.dataset.value) : null,
-               href: a ? a.getAttribute('href') : null, title: titled ? titled.getAttribute('title') : null };
-    })) : null;
-  }, caption);
-}
+/** A transcript line in Claude Code's format (positional form of helpers.mjs' transcriptLine). */
+const line = (sessionId, cwd, type, uuid, parentUuid, content, extra = {}) =>
+  transcriptLine({ sessionId, cwd, type, uuid, parentUuid, content, extra });
 
 /** The session id a /sessions/<id>?... link points to. */
 const sessionOfHref = (href) => decodeURIComponent(href.split('/sessions/')[1].split('?')[0]);
@@ -244,30 +224,22 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
       assert.ok(url, `the overview asked ${p}`);
       return getJson(base + url);
     };
-    // Per table, its rows as shown: the exact values (data-value) and texts of each cell.
-    const table = (caption) => page.$$eval('main table', (tables, c) => {
-      const t = tables.find((x) => x.querySelector('caption') && x.querySelector('caption').textContent.trim() === c);
-      return t ? [...t.querySelectorAll('tbody tr')].map((tr) => [...tr.cells].map((td) => {
-        const v = td.querySelector('[data-value]');
-        return { text: td.textContent.replace(/\s+/g, ' ').trim(), value: v ? Number(v.dataset.value) : null };
-      })) : null;
-    }, caption);
 
     const tools = (await answer('/api/stats/tools')).slice(0, 10);
     assert.ok(tools.length > 3, 'the corpus has tool calls');
-    assert.deepEqual((await table('Top tools')).map(([n, c, e, s]) => [n.text, c.value, e.value, s.text]),
+    assert.deepEqual((await tableRows(page, 'Top tools')).map(([n, c, e, s]) => [n.text, c.value, e.value, s.text]),
       tools.map((x) => [x.name, x.calls, x.errors, `${(x.success_rate * 100).toFixed(1)}%`]));
 
     const projects = (await answer('/api/stats/projects')).slice(0, 10);
     assert.ok(projects.length > 3, 'the corpus has several projects');
-    assert.deepEqual((await table('Top projects')).map(([n, s, tk, c]) => [n.text, s.value, tk.value, c.value]),
+    assert.deepEqual((await tableRows(page, 'Top projects')).map(([n, s, tk, c]) => [n.text, s.value, tk.value, c.value]),
       projects.map((x) => [x.name || x.path, x.sessions, x.total_tokens, x.cost_usd]));
 
     // The API's percentage is a percent (0..100): a category under 1 % must not read as a
     // fraction (0.37 shown as 37 %). The builder's corpus has one ('other').
     const { categories } = await answer('/api/stats/prompt-patterns');
     assert.ok(categories.some((c) => c.percentage > 0 && c.percentage < 1), `a category under 1 %: ${JSON.stringify(categories)}`);
-    const shown = await table('Prompt categories');
+    const shown = await tableRows(page, 'Prompt categories');
     assert.deepEqual(shown.map(([n, k, sh, a]) => [n.text, k.value, sh.text, a.value]),
       categories.map((c) => [c.name, c.count, `${c.percentage.toFixed(1)}%`, c.avg_cost_usd]));
     const total = shown.reduce((s, r) => s + Number(r[2].text.replace('%', '')), 0);

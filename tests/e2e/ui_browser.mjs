@@ -50,3 +50,20 @@ export async function settled(page, timeout = 15000) {
   await page.waitForFunction(() => !document.querySelector('main .state.loading'), null, { timeout }).catch(() => {});
   await page.waitForTimeout(300);
 }
+
+/**
+ * The rows of the main table captioned `caption` (null when there is none): per cell its text
+ * (whitespace collapsed), its exact value (data-value), its first link and its first title.
+ */
+export function tableRows(page, caption) {
+  return page.$$eval('main table', (tables, c) => {
+    const t = tables.find((x) => x.querySelector('caption') && x.querySelector('caption').textContent.trim() === c);
+    return t ? [...t.querySelectorAll('tbody tr')].map((tr) => [...tr.cells].map((td) => {
+      const v = td.querySelector('[data-value]');
+      const a = td.querySelector('a[href]');
+      const titled = td.querySelector('[title]');
+      return { text: td.textContent.replace(/\s+/g, ' ').trim(), value: v && v.dataset.value !== '' ? Number(v.dataset.value) : null,
+               href: a ? a.getAttribute('href') : null, title: titled ? titled.getAttribute('title') : null };
+    })) : null;
+  }, caption);
+}

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
 import { importCorpus, makeHome, startServer } from './helpers.mjs';
-import { CHROMIUM, launch, newPage, settled } from './ui_browser.mjs';
+import { CHROMIUM, launch, newPage, settled, tableRows } from './ui_browser.mjs';
 
 const noChromium = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (set CHROMIUM_PATH): the dashboard suite needs a browser`;
 
@@ -31,18 +31,6 @@ async function openAndCollect(page, base, path) {
   };
 }
 
-/** The rows of the table captioned `caption`: per cell its text, data-value and title. */
-function table(page, caption) {
-  return page.$$eval('main table', (tables, c) => {
-    const t = tables.find((x) => x.querySelector('caption') && x.querySelector('caption').textContent.trim() === c);
-    if (!t) return null;
-    return [...t.querySelectorAll('tbody tr')].map((tr) => [...tr.cells].map((td) => {
-      const v = td.querySelector('[data-value]');
-      const titled = td.querySelector('[title]');
-      return { text: td.textContent.replace(/\s+/g, ' ').trim(), value: v && v.dataset.value !== '' ? Number(v.dataset.value) : null, title: titled ? titled.getAttribute('title') : null };
-    }));
-  }, caption);
-}
 
 const cardValue = (page, id) => page.getAttribute(`main .card[data-card="${id}"]`, 'data-value').then(Number);
 
@@ -68,23 +56,23 @@ describe('dashboard numbers equal the API', { skip: noChromium }, () => {
       const answer = await openAndCollect(page, srv.url, `/tools?${filter}`);
       const tools = (await answer('/api/stats/tools')).body;
       assert.ok(tools.length > 2, 'the corpus has tool calls');
-      assert.deepEqual((await table(page, 'Tools')).map(([n, c, e, r, avg, p95]) => [n.text, c.value, e.value, r.text, avg.text, avg.title, p95.text]),
+      assert.deepEqual((await tableRows(page, 'Tools')).map(([n, c, e, r, avg, p95]) => [n.text, c.value, e.value, r.text, avg.text, avg.title, p95.text]),
         tools.map((t) => [t.name, t.calls, t.errors, pct(t.errors / t.calls), ms(t.avg_duration_ms), String(t.avg_duration_ms), ms(t.p95_duration_ms)]));
 
       const errors = (await answer('/api/stats/errors')).body;
       assert.equal(await cardValue(page, 'total_errors'), errors.total_errors);
       assert.equal(await cardValue(page, 'error_rate'), errors.error_rate);
-      assert.deepEqual((await table(page, 'Errors by tool') || []).map(([n, e, t, r]) => [n.text, e.value, t.value, r.text]),
+      assert.deepEqual((await tableRows(page, 'Errors by tool') || []).map(([n, e, t, r]) => [n.text, e.value, t.value, r.text]),
         errors.errors_by_tool.map((x) => [x.tool, x.errors, x.total, pct(x.rate)]));
-      assert.deepEqual((await table(page, 'Common errors') || []).map(([p, c]) => [p.text, c.value]),
+      assert.deepEqual((await tableRows(page, 'Common errors') || []).map(([p, c]) => [p.text, c.value]),
         errors.common_errors.map((x) => [x.pattern.replace(/\s+/g, ' ').trim(), x.count]));
 
       const mcp = (await answer('/api/stats/mcp')).body;
-      assert.deepEqual((await table(page, 'MCP servers') || []).map(([n, c, e]) => [n.text, c.value, e.value]),
+      assert.deepEqual((await tableRows(page, 'MCP servers') || []).map(([n, c, e]) => [n.text, c.value, e.value]),
         mcp.servers.map((x) => [x.name, x.calls, x.errors]));
       const skills = (await answer('/api/stats/skills')).body;
       const skillRows = Array.isArray(skills) ? skills : skills.skills;
-      assert.deepEqual((await table(page, 'Skills') || []).map(([n, s, c]) => [n.text, s.text, c.value]),
+      assert.deepEqual((await tableRows(page, 'Skills') || []).map(([n, s, c]) => [n.text, s.text, c.value]),
         skillRows.map((x) => [x.name, x.source, x.count]));
       assert.deepEqual(problems, []);
       await context.close();
@@ -96,7 +84,7 @@ describe('dashboard numbers equal the API', { skip: noChromium }, () => {
     const answer = await openAndCollect(page, srv.url, '/projects?range=all');
     const projects = (await answer('/api/stats/projects')).body;
     assert.ok(projects.length > 2);
-    assert.deepEqual((await table(page, 'Projects')).map(([n, s, m, t, c, l]) => [n.text, n.title, s.value, m.value, t.value, c.value, l.title]),
+    assert.deepEqual((await tableRows(page, 'Projects')).map(([n, s, m, t, c, l]) => [n.text, n.title, s.value, m.value, t.value, c.value, l.title]),
       projects.map((p) => [`${p.name || p.path}${p.path}`, p.path, p.sessions, p.messages, p.total_tokens, p.cost_usd, p.last_activity_at]));
     assert.deepEqual(problems, []);
     await context.close();
@@ -108,10 +96,10 @@ describe('dashboard numbers equal the API', { skip: noChromium }, () => {
     const models = (await answer('/api/stats/models')).body;
     const modelRows = Array.isArray(models) ? models : models.models;
     assert.ok(modelRows.length > 1);
-    assert.deepEqual((await table(page, 'Cost by model')).map(([n, m, t, c]) => [n.text.replace(/ unpriced$/, ''), m.value, t.value, c.value]),
+    assert.deepEqual((await tableRows(page, 'Cost by model')).map(([n, m, t, c]) => [n.text.replace(/ unpriced$/, ''), m.value, t.value, c.value]),
       modelRows.map((x) => [x.name, x.messages, x.total_tokens, x.cost_usd]));
     const projects = (await answer('/api/stats/projects')).body;
-    assert.deepEqual((await table(page, 'Cost by project')).map(([n, s, t, c]) => [n.title, s.value, t.value, c.value]),
+    assert.deepEqual((await tableRows(page, 'Cost by project')).map(([n, s, t, c]) => [n.title, s.value, t.value, c.value]),
       projects.map((p) => [p.path, p.sessions, p.total_tokens, p.cost_usd]));
 
     const eff = (await answer('/api/stats/token-efficiency')).body;
@@ -119,7 +107,7 @@ describe('dashboard numbers equal the API', { skip: noChromium }, () => {
       ['avg_out', 'avg_output_tokens_per_message'], ['avg_tool', 'avg_tokens_per_tool_call']]) {
       assert.equal(await cardValue(page, id), eff[k], `card ${id}`);
     }
-    assert.deepEqual((await table(page, 'Efficiency by model')).map(([m, n, h, ai, ao, cr, cs]) => [m.text, n.value, h.text, Number(ai.title), Number(ao.title), cr.value, cs.value]),
+    assert.deepEqual((await tableRows(page, 'Efficiency by model')).map(([m, n, h, ai, ao, cr, cs]) => [m.text, n.value, h.text, Number(ai.title), Number(ao.title), cr.value, cs.value]),
       eff.efficiency_by_model.map((x) => [x.model, x.messages, pct(x.cache_hit_rate), x.avg_input_tokens, x.avg_output_tokens, x.cache_read_tokens, x.cache_savings_usd]));
     assert.deepEqual(problems, []);
     await context.close();
