@@ -139,6 +139,14 @@ void AddProjectCondition(SqlConditions& where, const std::string& project) {
       {project, project, project});
 }
 
+void AddModelCondition(SqlConditions& where, const std::string& session_id_column,
+                       const std::string& model) {
+  where.Add(session_id_column +
+                " IN (SELECT session_id FROM usage_rollup WHERE model = ? AND model != '' AND "
+                "assistant_messages > 0)",
+            {model});
+}
+
 namespace {
 
 // Runs `SELECT count(*) FROM <from><where>` and the page query in one read snapshot.
@@ -203,13 +211,7 @@ ordered_json ListSubagents(Db& db, const SubagentListFilter& f) {
     from += " JOIN sessions s ON s.id = a.session_id";
     AddProjectCondition(where, *f.project);
   }
-  if (f.model) {
-    // The same rule as the session list's `model`: the rollup holds every counted response.
-    where.Add(
-        "a.session_id IN (SELECT session_id FROM usage_rollup WHERE model = ? AND model != '' "
-        "AND assistant_messages > 0)",
-        {*f.model});
-  }
+  if (f.model) AddModelCondition(where, "a.session_id", *f.model);  // as the session list's
   if (f.from_ms) where.Add("a.started_at >= ?", {*f.from_ms});
   if (f.to_ms) where.Add("a.started_at < ?", {*f.to_ms});
   const std::string d = Dir(f.page);

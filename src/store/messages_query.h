@@ -58,6 +58,10 @@ class SqlConditions {
 // The `project` filter of the contract on a sessions table aliased `s`: the exact project_path,
 // or, when no session has that path, the project name.
 void AddProjectCondition(SqlConditions& where, const std::string& project);
+// The `model` filter: the session whose id is `session_id_column` had a counted response of that
+// model. The usage rollup holds every counted response's model, so no message is scanned.
+void AddModelCondition(SqlConditions& where, const std::string& session_id_column,
+                       const std::string& model);
 
 struct ListPage {
   int64_t limit = 50;

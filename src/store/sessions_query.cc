@@ -195,14 +195,8 @@ ordered_json ListSessions(Db& db, const SessionListFilter& f, const SessionClock
   if (f.project) AddProjectCondition(where, *f.project);
   if (f.from_ms) where.Add("coalesce(s.last_activity_at, s.started_at) >= ?", {*f.from_ms});
   if (f.to_ms) where.Add("coalesce(s.started_at, s.last_activity_at) < ?", {*f.to_ms});
-  if (f.model) {
-    // The rollup holds the model of every counted assistant response, so this matches exactly
-    // the sessions whose models[] contains it, without scanning the messages table.
-    where.Add(
-        "s.id IN (SELECT session_id FROM usage_rollup WHERE model = ? AND model != '' AND "
-        "assistant_messages > 0)",
-        {*f.model});
-  }
+  // Exactly the sessions whose models[] contains it.
+  if (f.model) AddModelCondition(where, "s.id", *f.model);
   if (f.tag) where.Add("s.id IN (SELECT session_id FROM session_tags WHERE tag = ?)", {*f.tag});
   if (f.active) {
     where.Add(*f.active ? "s.ended_at IS NULL AND s.last_activity_at >= ?"
