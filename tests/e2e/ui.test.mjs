@@ -441,6 +441,11 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
     await page.click('button:has-text("Save budget")');
     await page.waitForSelector('.budget:has-text("UI weekly") >> text=$20.00');
     assert.equal((await list()).find((b) => b.id === created.id).amount, 20);
+    // The edit persists: a reload shows the saved budget (weekly, $20.00).
+    await page.reload();
+    await settled(page);
+    await page.waitForSelector('.budget:has-text("UI weekly") >> text=$20.00');
+    assert.match(await page.textContent('.budget:has-text("UI weekly")'), /this week/);
     await shot(page, 'cost-budgets');
     await page.click('button[aria-label="Delete budget UI weekly"]');
     await page.waitForSelector('text=Deleted "UI weekly".');
