@@ -107,3 +107,8 @@ export function prefetch(url) {
 }
 
 export const apiSend = (method, path, body, params) => api(path, { method, body, params });
+
+/** The URL of the server's live stream (/ws) on this page's origin, with an optional query. */
+export function wsUrl(query = '') {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws${query}`;
+}

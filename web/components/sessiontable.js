@@ -11,11 +11,15 @@ export function sessionLabel(s) {
   return s.title || s.first_prompt || `Session ${String(s.id).slice(0, 8)}`;
 }
 
+// A session's link (its title, else its first prompt) and its project, as both tables show them.
+const sessionLink = (s) => html`<a href=${hrefWith(`/sessions/${encodeURIComponent(s.id)}`)} class="sess-link" title=${sessionLabel(s)}>${truncate(sessionLabel(s), 90)}</a>`;
+const projectCell = (s) => html`<span title=${s.project_path || ''}>${s.project_name || s.project_path || '—'}</span>`;
+
 export function SessionTable({ rows, compact = false, sort, onSort }) {
   const f = useFilters();
   const cols = [
-    { key: 'title', label: 'Session', sort: false, render: (s) => html`<a href=${hrefWith(`/sessions/${encodeURIComponent(s.id)}`)} class="sess-link" title=${sessionLabel(s)}>${truncate(sessionLabel(s), 90)}</a>${s.is_active ? html` <span class="pill live">active</span>` : null}` },
-    { key: 'project', label: 'Project', sort: false, render: (s) => html`<span title=${s.project_path || ''}>${s.project_name || s.project_path || '—'}</span>` },
+    { key: 'title', label: 'Session', sort: false, render: (s) => html`${sessionLink(s)}${s.is_active ? html` <span class="pill live">active</span>` : null}` },
+    { key: 'project', label: 'Project', sort: false, render: projectCell },
     { key: 'started_at', label: 'Started', render: (s) => html`<span title=${s.started_at || ''}>${dateTime(s.started_at, f)}</span>` },
     { key: 'duration', label: 'Duration', num: true, render: (s) => duration(s.duration_seconds) },
     ...(compact ? [] : [{ key: 'models', label: 'Models', sort: false, render: (s) => (s.models || []).map(shortModel).join(', ') || '—' }]),
@@ -47,8 +51,8 @@ export function ActiveSessionTable({ rows }) {
   const f = useFilters();
   const time = (ts) => html`<span title=${ts || ''}>${dateTime(ts, f)}</span>`;
   const cols = [
-    { key: 'title', label: 'Session', sort: (s) => sessionLabel(s), render: (s) => html`<a href=${hrefWith(`/sessions/${encodeURIComponent(s.id)}`)} class="sess-link" title=${sessionLabel(s)}>${truncate(sessionLabel(s), 90)}</a>` },
-    { key: 'project', label: 'Project', sort: (s) => s.project_name || s.project_path, render: (s) => html`<span title=${s.project_path || ''}>${s.project_name || s.project_path || '—'}</span>` },
+    { key: 'title', label: 'Session', sort: (s) => sessionLabel(s), render: sessionLink },
+    { key: 'project', label: 'Project', sort: (s) => s.project_name || s.project_path, render: projectCell },
     { key: 'git_branch', label: 'Branch', render: (s) => s.git_branch || '—' },
     { key: 'started_at', label: 'Started', render: (s) => time(s.started_at) },
     { key: 'last_activity_at', label: 'Last activity', render: (s) => time(s.last_activity_at) },

@@ -5,6 +5,7 @@ import { useApi, Async } from '../components/states.js';
 import { Section } from '../components/card.js';
 import { ActiveSessionTable } from '../components/sessiontable.js';
 import { hrefWith } from '../router.js';
+import { wsUrl } from '../api.js';
 import { timeOnly, truncate, money, int } from '../format.js';
 import { useFilters } from '../filters.js';
 
@@ -20,9 +21,8 @@ export function useLiveSocket(onEvent) {
     let attempt = 0;
     let closed = false;
     const connect = () => {
-      const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
       setState({ status: 'connecting', attempt, nextRetryMs: 0, error: null });
-      try { ws = new WebSocket(`${proto}//${location.host}/ws`); } catch (e) { schedule(String(e)); return; }
+      try { ws = new WebSocket(wsUrl()); } catch (e) { schedule(String(e)); return; }
       ws.onopen = () => { attempt = 0; setState({ status: 'open', attempt: 0, nextRetryMs: 0, error: null }); };
       ws.onmessage = (m) => {
         let ev;

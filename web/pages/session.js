@@ -8,7 +8,7 @@ import { Chart } from '../components/chart.js';
 import { DataTable } from '../components/table.js';
 import { Conversation } from '../components/conversation.js';
 import { sessionLabel } from '../components/sessiontable.js';
-import { api } from '../api.js';
+import { api, wsUrl } from '../api.js';
 import { useFilters } from '../filters.js';
 import { hrefWith, setQuery } from '../router.js';
 import { dateTime, duration, shortModel, money, int } from '../format.js';
@@ -106,7 +106,7 @@ function awaitSyncComplete(id, maxMs = 120000) {
   const done = new Promise((resolve) => { finish = resolve; });
   const ready = new Promise((resolve) => {
     try {
-      ws = new WebSocket(`${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws?events=GitSyncComplete`);
+      ws = new WebSocket(wsUrl('?events=GitSyncComplete'));
     } catch { resolve(); finish(null); return; }
     ws.onopen = () => resolve();
     ws.onmessage = (m) => {
