@@ -19,8 +19,10 @@ export default function Settings() {
     <${Section} title="Appearance"><${ThemeSwitch} /><p class="muted">Auto follows the operating system. Saved in this browser.</p><//>
     <${Async} res=${config} what="the configuration">${(c) => html`
       <${ServerSettings} c=${c} onSaved=${config.reload} />
-      <${PriceEditor} pricing=${c.pricing || {}} unpriced=${((models.data && (models.data.models || models.data)) || []).filter((m) => m.unpriced)} onSaved=${config.reload} />
-      <${Section} title="Hooks"><${HookStatus} h=${health.data} /><//>`}<//>
+      <${PriceEditor} pricing=${c.pricing || {}} unpriced=${((models.data && (models.data.models || models.data)) || []).filter((m) => m.unpriced)} onSaved=${config.reload} />`}<//>
+    <${Section} title="Hooks">
+      <${Async} res=${health} what="the hook status">${(h) => html`<${HookStatus} hooks=${h.hooks} />`}<//>
+    <//>
     <${Section} title="Database and ingest">
       <${Async} res=${health} what="server health">${(h) => html`<dl class="kv">
         <dt>Status</dt><dd><span class=${`pill ${h.status === 'ok' ? 'ok' : 'bad'}`}>${h.status}</span></dd>
@@ -115,9 +117,8 @@ function PriceEditor({ pricing, unpriced, onSaved }) {
 
 // /api/health's `hooks`: whether settings.json holds claudescope's handlers, and the last hook
 // event received.
-function HookStatus({ h }) {
-  const k = h && h.hooks;
-  if (!k) return html`<p class="muted">Hook status is loading or not reported by this server.</p>`;
+function HookStatus({ hooks: k }) {
+  if (!k) return html`<p class="muted">Hook status is not reported by this server.</p>`;
   const total = k.events.length + k.missing.length;
   const state = k.installed ? 'installed' : k.events.length ? 'partial' : 'absent';
   const label = { installed: `Installed (${total} of ${total} events)`, partial: `Partly installed (${k.events.length} of ${total} events)`, absent: 'Not installed' }[state];
