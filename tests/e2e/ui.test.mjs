@@ -709,6 +709,10 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
     await page.goto(`${base}/sessions?range=all`);
     await settled(page);
     assert.ok(!requested.includes('/vendor/echarts.js'), 'the sessions list does not load ECharts');
+    const echarts = await (await fetch(`${base}/vendor/echarts.js`)).text();
+    assert.ok(echarts.startsWith('/* claudescope: ECharts with only the dashboard\'s charts'),
+      `the served ECharts is web/vendor/echarts.js bundled, not the full build: ${echarts.slice(0, 60)}`);
+    assert.ok(echarts.length < 800 * 1024, `the bundle holds only what the pages draw (${echarts.length} bytes)`);
     const s = await firstSession();
     for (const p of ['/sessions?range=all', '/?range=all', `/sessions/${encodeURIComponent(s.id)}`, '/cost', '/tools', '/live', '/settings']) {
       await page.goto(base + p);

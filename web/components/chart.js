@@ -72,7 +72,7 @@ export function Chart({ option, title, height = 'md', onClick, className = '' })
       const c = ec.init(el.current, theme === 'dark' ? 'dark' : null);
       chart.current = c;
       const { option: o, title: t, key } = latest.current;
-      c.setOption(withDefaults(o, t));
+      apply(c, withDefaults(o, t));
       applied.current = key;
       c.on('click', (p) => clickRef.current && clickRef.current(p));
       if (window.ResizeObserver) {
@@ -104,7 +104,7 @@ export function Chart({ option, title, height = 'md', onClick, className = '' })
   useEffect(() => {
     const c = chart.current;
     if (!c || c.isDisposed() || applied.current === optionKey) return;
-    c.setOption(withDefaults(option, title), true);
+    apply(c, withDefaults(option, title), true);
     applied.current = optionKey;
   }, [optionKey]);
 
@@ -121,6 +121,23 @@ function disposeChart(c) {
   const painter = c.getZr && c.getZr() && c.getZr().painter;
   if (painter && '_redrawId' in painter) painter._redrawId = null;
   c.dispose();
+}
+
+// ECharts' main types of components an option can name at its top level.
+const COMPONENTS = ['title', 'legend', 'grid', 'xAxis', 'yAxis', 'polar', 'radiusAxis', 'angleAxis', 'radar',
+  'dataZoom', 'visualMap', 'tooltip', 'axisPointer', 'toolbox', 'brush', 'geo', 'parallel', 'parallelAxis',
+  'singleAxis', 'timeline', 'graphic', 'calendar', 'dataset', 'aria', 'matrix', 'thumbnail'];
+
+// The served ECharts holds only the chart types and components the pages use
+// (web/vendor/echarts.js), and ECharts leaves out anything else without a word: a chart would
+// lose its legend or a series silently. Say so on the console (the browser tests fail on it).
+function apply(c, option, notMerge = false) {
+  c.setOption(option, notMerge);
+  const model = c.getModel();
+  const missing = COMPONENTS.filter((k) => option[k] != null && !model.getComponent(k));
+  const types = new Set([].concat(option.series || []).map((s) => s.type));
+  for (const t of types) if (!model.getSeriesByType(t).length) missing.push(`the ${t} series`);
+  if (missing.length) console.error(`This chart needs ${missing.join(', ')}, which the dashboard's ECharts lacks: add it to web/vendor/echarts.js`);
 }
 
 function withDefaults(option, title) {
