@@ -537,9 +537,15 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
   });
 
   test('budgets: the forecast shown is the API\'s forecast_spend, whatever the browser\'s clock says', async () => {
-    // Some spend this month: the live session's lines are from today.
+    // Some spend this month, even when the suite started in the previous one: a line written now.
     const created = await budgetApi('POST', '/api/budgets', { name: 'UI forecast', amount: 1000, period: 'monthly', warning_threshold: 1, project: '' });
-    const st = (await budgetApi('GET', '/api/budgets/status')).budgets.find((b) => b.id === created.id);
+    appendLive('spend this month');
+    let st;
+    for (const until = Date.now() + 20000; ;) {
+      st = (await budgetApi('GET', '/api/budgets/status')).budgets.find((b) => b.id === created.id);
+      if (st.current_spend > 0 || Date.now() > until) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
     assert.ok(st.current_spend > 0, `spend this month (${st.current_spend})`);
     const start = Date.parse(st.period_start);
     const length = Date.parse(st.period_end) - start;
