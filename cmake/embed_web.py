@@ -11,6 +11,7 @@ still works before `scripts/setup` ran npm ci).
 import gzip
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,12 +36,17 @@ def bundle_echarts(web):
     then embedded, which draws the same charts a little later. A failing esbuild fails the build."""
     node = shutil.which("node")
     esbuild = os.path.join(web, "node_modules", "esbuild", "bin", "esbuild")
-    if not node or not os.path.exists(esbuild) or not os.path.isdir(os.path.join(web, "node_modules", "echarts")):
+    if not node or not os.path.exists(esbuild) or not os.path.exists(os.path.join(web, VENDOR["/vendor/echarts.js"])):
         print("embed_web.py: esbuild is not installed (scripts/setup installs it): embedding the full ECharts",
               file=sys.stderr)
         return None
+    # esbuild keeps the legal comments of zrender and tslib but not ECharts' own license header
+    # (a plain comment in its sources): carry over the one the full build opens with.
+    full = open(os.path.join(web, VENDOR["/vendor/echarts.js"]), encoding="utf-8").read()
+    header = re.match(r"\s*(/\*.*?\*/)", full, re.S)
+    banner = ECHARTS_BANNER + ("\n" + header.group(1) if header else "")
     return subprocess.run([node, esbuild, os.path.join(web, "vendor", "echarts.js"), "--bundle", "--format=esm",
-                           "--minify", "--log-level=warning", f"--banner:js={ECHARTS_BANNER}"],
+                           "--minify", "--log-level=warning", f"--banner:js={banner}"],
                           check=True, stdout=subprocess.PIPE).stdout
 
 
