@@ -265,7 +265,7 @@ TEST_F(IngestRules, AResponseContinuedInAnotherFileKeepsOneRowAndItsWholeText) {
               1)
         << word;
   }
-  db_->Exec("INSERT INTO messages_fts(messages_fts) VALUES('integrity-check')");
+  db_->Exec("INSERT INTO messages_fts(messages_fts, rank) VALUES('integrity-check', 1)");
 }
 
 TEST_F(IngestRules, AFirstImportIndexesAResponseGrownInALaterBatchOnce) {
