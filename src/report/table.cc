@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 
 namespace cs {
@@ -73,9 +74,12 @@ std::string Thousands(long long v) {
 }
 
 std::string Money(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "$%.2f", v);
-  return buf;
+  // Rounded to cents first, so that 0.999 shows as $1.00 and the separators see the whole dollars.
+  const long long cents = std::llround(v * 100);
+  const long long abs_cents = cents < 0 ? -cents : cents;
+  char frac[8];
+  std::snprintf(frac, sizeof frac, ".%02lld", abs_cents % 100);
+  return (cents < 0 ? "-$" : "$") + Thousands(abs_cents / 100) + frac;
 }
 
 }  // namespace cs

@@ -20,7 +20,7 @@ class TextTable {
 
 // 1234567 -> "1,234,567"
 std::string Thousands(long long v);
-// 12.3456 -> "$12.35"
+// 12.3456 -> "$12.35", 12345.678 -> "$12,345.68", -0.5 -> "-$0.50"
 std::string Money(double v);
 
 }  // namespace cs
