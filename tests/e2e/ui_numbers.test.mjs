@@ -1,6 +1,7 @@
-// Browser tests: the numbers the Tools, Projects and Cost pages show equal the API's answers the
-// page asked for (exact values from data-value and title attributes, rates and durations as
-// their text), over all time and with a project filter. A server and corpus of their own.
+// Browser tests: the numbers the Sessions, session, Agents, Tools, Projects and Cost pages show
+// equal the API's answers the page asked for (exact values from data-value and title
+// attributes, rates and durations as their text), over all time and with a project filter. A
+// server and corpus of their own.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
@@ -13,6 +14,15 @@ const noChromium = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (s
 // The dashboard's formats (web/format.js), restated so that a change there fails here.
 const pct = (v) => `${(v * 100).toFixed(1)}%`;
 const ms = (v) => (typeof v !== 'number' ? '—' : v < 1000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(v < 10000 ? 2 : 1)} s`);
+function duration(seconds) {
+  if (typeof seconds !== 'number') return '—';
+  const s = Math.round(seconds);
+  const m = Math.floor(s / 60);
+  const h = Math.floor(m / 60);
+  return s < 60 ? `${s}s` : m < 60 ? `${m}m ${s % 60}s` : h < 24 ? `${h}h ${m % 60}m` : `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+const shortModel = (m) => String(m || '').replace(/^claude-/, '').replace(/-\d{8}$/, '');
+const sessionOf = (href) => decodeURIComponent(href.split('/sessions/')[1].split('?')[0]);
 
 /** Opens `path` and returns, for every API URL the page asked (path + query), its answer. */
 async function openAndCollect(page, base, path) {
@@ -78,6 +88,61 @@ describe('dashboard numbers equal the API', { skip: noChromium }, () => {
       await context.close();
     });
   }
+
+  test('Sessions page: every row of the table', async () => {
+    const { page, problems, context } = await newPage(browser);
+    const answer = await openAndCollect(page, srv.url, '/sessions?range=all');
+    const { sessions } = (await answer('/api/sessions')).body;
+    assert.ok(sessions.length > 5, `the corpus has sessions (${sessions.length})`);
+    assert.deepEqual((await tableRows(page, 'Sessions')).map(([s, p, st, d, m, tools, tok, cost, tags]) =>
+      [sessionOf(s.href), p.title, st.title, d.text, m.text, tools.value, tok.value, cost.value, tags.text]),
+    sessions.map((x) => [x.id, x.project_path || '', x.started_at || '', duration(x.duration_seconds),
+      (x.models || []).map(shortModel).join(', ') || '—', x.tool_call_count, x.total_tokens, x.estimated_cost_usd, (x.tags || []).join(' ')]));
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('session page: the header\'s totals', async () => {
+    const list = await (await fetch(`${srv.url}/api/sessions?sort=cost&order=desc&limit=1`)).json();
+    const id = list.sessions[0].id;
+    const { page, problems, context } = await newPage(browser);
+    const answer = await openAndCollect(page, srv.url, `/sessions/${encodeURIComponent(id)}?range=all`);
+    const s = (await answer(`/api/sessions/${encodeURIComponent(id)}`)).body.session;
+    assert.ok(s.tool_call_count > 0 && s.estimated_cost_usd > 0, 'a session with tool calls and a cost');
+    const cards = await page.$$eval('main .session-head .card', (l) => l.map((c) => [c.dataset.card, Number(c.dataset.value),
+      [...c.querySelectorAll('.card-sub [data-value]')].map((v) => Number(v.dataset.value))]));
+    assert.deepEqual(cards, [
+      ['messages', s.message_count, [s.user_prompt_count]],
+      ['tool_calls', s.tool_call_count, [s.tool_error_count]],
+      ['subagents', s.subagent_count, [s.compaction_count]],
+      ['total_tokens', s.total_tokens, [s.input_tokens, s.output_tokens, s.cache_read_tokens, s.cache_write_tokens]],
+      ['cost', s.estimated_cost_usd, []],
+    ]);
+    const meta = await page.textContent('main .session-head .meta');
+    assert.ok(meta.includes(duration(s.duration_seconds)), `the duration ${duration(s.duration_seconds)} in "${meta}"`);
+    assert.deepEqual(await page.$$eval('main .session-head .meta .pill[title]', (l) => l.map((x) => x.title)), s.models);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('Agents page: the types\' totals and the runs', async () => {
+    const { page, problems, context } = await newPage(browser);
+    const answer = await openAndCollect(page, srv.url, '/agents?range=all');
+    const runs = (await answer('/api/subagents')).body.subagents;
+    assert.ok(runs.length > 1, `the corpus has subagent runs (${runs.length})`);
+    const types = new Map();
+    for (const r of runs) {
+      const t = types.get(r.agent_type || '(unknown)') || { runs: 0, tokens: 0, cost: 0 };
+      types.set(r.agent_type || '(unknown)', { runs: t.runs + 1, tokens: t.tokens + (r.total_tokens || 0), cost: t.cost + (r.estimated_cost_usd || 0) });
+    }
+    const expected = [...types].sort((a, b) => b[1].runs - a[1].runs || a[0].localeCompare(b[0]))
+      .map(([type, t]) => [type, t.runs, t.tokens, t.cost, t.cost / t.runs]);
+    assert.deepEqual((await tableRows(page, 'Agent types')).map(([t, n, tok, c, avg]) => [t.text, n.value, tok.value, c.value, avg.value]), expected);
+    assert.deepEqual((await tableRows(page, 'Agent runs')).map(([t, , s, st, m, tc, tok, c]) => [t.text, sessionOf(s.href), st.title, m.value, tc.value, tok.value, c.value]),
+      runs.slice(0, 50).map((r) => [r.agent_type || '', r.session_id, r.started_at || '', r.message_count, r.tool_call_count, r.total_tokens, r.estimated_cost_usd]));
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
 
   test('Projects page', async () => {
     const { page, problems, context } = await newPage(browser);
