@@ -1,4 +1,4 @@
-// Browser tests: the numbers the Sessions, session, Agents, Tools, Projects and Cost pages show
+// Browser tests: the numbers the Sessions, session, Agents, Tools, Projects, Cost and Settings pages show
 // equal the API's answers the page asked for (exact values from data-value and title
 // attributes, rates and durations as their text), over all time and with a project filter. A
 // server and corpus of their own.
@@ -140,6 +140,25 @@ describe('dashboard numbers equal the API', { skip: noChromium }, () => {
     assert.deepEqual((await tableRows(page, 'Agent types')).map(([t, n, tok, c, avg]) => [t.text, n.value, tok.value, c.value, avg.value]), expected);
     assert.deepEqual((await tableRows(page, 'Agent runs')).map(([t, , s, st, m, tc, tok, c]) => [t.text, sessionOf(s.href), st.title, m.value, tc.value, tok.value, c.value]),
       runs.slice(0, 50).map((r) => [r.agent_type || '', r.session_id, r.started_at || '', r.message_count, r.tool_call_count, r.total_tokens, r.estimated_cost_usd]));
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('Settings page: database and ingest status', async () => {
+    const { page, problems, context } = await newPage(browser);
+    const answer = await openAndCollect(page, srv.url, '/settings');
+    const h = (await answer('/api/health')).body;
+    assert.ok(h.ingest.files > 0 && h.ingest.bytes > 0, 'the imported corpus was read');
+    const kv = await page.$$eval('main section[aria-label="Database and ingest"] dl.kv dt', (l) =>
+      Object.fromEntries(l.map((dt) => [dt.textContent.trim(), { text: dt.nextElementSibling.textContent.trim(), title: dt.nextElementSibling.getAttribute('title') }])));
+    const int = (v) => new Intl.NumberFormat('en-US').format(v);
+    assert.deepEqual({
+      status: kv.Status.text, version: kv.Version.text, db: kv.Database.text, files: kv['Transcript files'].text,
+      bytes: kv['Bytes read'].title, lag: kv['Ingest lag'].text, skipped: kv['Skipped lines'].text,
+    }, {
+      status: h.status, version: h.version, db: h.db_path, files: int(h.ingest.files),
+      bytes: String(h.ingest.bytes), lag: ms(h.ingest.lag_ms), skipped: int(h.ingest.errors),
+    });
     assert.deepEqual(problems, []);
     await context.close();
   });
