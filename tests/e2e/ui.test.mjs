@@ -763,6 +763,70 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
     await context.close();
   });
 
+  // Hovers one point of a drawn chart (ECharts places it: a day with a value, an item, the
+  // grid's middle) and returns the tooltip's lines as text once it shows.
+  async function hoverTip(page, chartEl) {
+    await page.evaluate(() => import('/vendor/echarts.js').then((m) => { window.__echarts = m; }));
+    await page.waitForFunction((el) => !!window.__echarts.getInstanceByDom(el), chartEl);
+    const at = await chartEl.evaluate((el) => {
+      const c = window.__echarts.getInstanceByDom(el);
+      const o = c.getOption();
+      const s = o.series[0];
+      const biggest = (data, v) => data.reduce((b, d) => (v(d) > v(b) ? d : b), data[0]);
+      if (s.type === 'heatmap') { const d = biggest(s.data, (x) => x[1]); return c.convertToPixel({ seriesIndex: 0 }, d); }
+      if (s.type === 'scatter') { const d = s.data[0]; return c.convertToPixel({ seriesIndex: 0 }, d.value || d); }
+      if (s.type === 'treemap') return [el.clientWidth / 2, el.clientHeight / 2 + 20];
+      const cats = (o.xAxis[0].type === 'category' ? o.xAxis[0] : o.yAxis[0]).data;
+      const sums = cats.map((_, i) => o.series.reduce((a, x) => a + (Number(x.data[i]) || 0), 0));
+      const i = sums.indexOf(Math.max(...sums));
+      const horizontal = o.xAxis[0].type !== 'category';
+      const p = c.convertToPixel(horizontal ? { yAxisIndex: 0 } : { xAxisIndex: 0 }, cats[i]);
+      return horizontal ? [el.clientWidth / 2, p] : [p, el.clientHeight / 2];
+    });
+    const box = await chartEl.boundingBox();
+    await page.mouse.move(box.x + at[0] - 3, box.y + at[1] - 3);
+    await page.mouse.move(box.x + at[0], box.y + at[1]);
+    const tipEl = await chartEl.waitForSelector('.chart-tip', { state: 'visible', timeout: 5000 });
+    const lines = await tipEl.$$eval(':scope > div', (l) => l.map((d) => [d.textContent, d.querySelector('.chart-tip-marker') ? getComputedStyle(d.querySelector('.chart-tip-marker')).backgroundColor : null]));
+    await page.mouse.move(0, 0);
+    return lines;
+  }
+
+  test('chart tooltips: every chart\'s shows, its colour markers survive the CSP, the daily chart\'s values are the API\'s', async () => {
+    const s = await firstSession();
+    const project = (await getJson(`${base}/api/projects`)).projects[0].path;
+    const { page, problems, context } = await page0({ width: 1280, height: 2400 });
+    const tips = {};
+    for (const p of ['/?range=all', '/cost?range=all', '/tools?range=all', '/agents?range=all',
+      `/projects/${encodeURIComponent(project)}?range=all`, `/sessions/${encodeURIComponent(s.id)}`]) {
+      await page.goto(base + p);
+      await page.waitForFunction(() => { const cs = [...document.querySelectorAll('main .chart')]; return cs.length && cs.every((c) => c.querySelector('canvas')); });
+      await settled(page);
+      for (const el of await page.$$('main .chart')) tips[`${p} ${await el.getAttribute('aria-label')}`] = await hoverTip(page, el);
+    }
+    assert.ok(Object.keys(tips).length >= 10, `charts hovered: ${Object.keys(tips).join('; ')}`);
+    for (const [chart, lines] of Object.entries(tips)) {
+      assert.ok(lines.length >= 2 && lines[0][0].trim(), `${chart}: a first line and a value (${JSON.stringify(lines)})`);
+      for (const [text, colour] of lines.slice(1)) assert.ok(colour === null || /^rgb/.test(colour), `${chart}: "${text}" has a coloured marker (${colour})`);
+    }
+    const dailyKey = Object.keys(tips).find((k) => k.startsWith('/?range=all Tokens and cost per day'));
+    assert.ok(dailyKey, `the overview's daily chart was hovered: ${Object.keys(tips).join('; ')}`);
+    const daily = tips[dailyKey];
+    assert.ok(daily.slice(1).every(([, colour]) => colour && colour !== 'rgba(0, 0, 0, 0)'), 'every series line has its colour');
+    const day = daily[0][0];
+    assert.match(day, /^\d{4}-\d{2}-\d{2}$/);
+    const row = (await getJson(`${base}/api/stats/daily?from=${day}&to=${day}`))[0];
+    const shown = Object.fromEntries(daily.slice(1).map(([t]) => t.split(': ')));
+    const int = (v) => new Intl.NumberFormat('en-US').format(v);
+    assert.deepEqual(shown, {
+      Input: int(row.input_tokens), Output: int(row.output_tokens), 'Cache read': int(row.cache_read_tokens),
+      'Cache write': int(row.cache_write_tokens), Cost: shown.Cost && `${shown.Cost.split(' ')[0]} (${row.cost_usd})`,
+    }, `the tooltip of ${day} shows /api/stats/daily's values`);
+    assert.ok(row.cost_usd > 0, `the hovered day has a cost (${day})`);
+    assert.deepEqual(problems, [], 'no CSP violation or console error while hovering');
+    await context.close();
+  });
+
   test('API errors are shown, not blank: an unknown session id', async () => {
     const { page, problems, excused, context } = await newPage(browser, { ignore: (t) => /status of 404/.test(t) });
     const r = await fetch(`${base}/api/sessions/does-not-exist`);

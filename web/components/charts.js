@@ -1,10 +1,37 @@
 // ECharts option builders shared by several pages. Tooltips show exact values.
 import { money, int } from '../format.js';
 
-/** Escapes text for ECharts tooltip formatters (they render HTML). */
-export function esc(v) {
-  return String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+/**
+ * A tooltip's content, as an element (an ECharts formatter may return one): a first line, then
+ * one line per entry, each a string or {color, text} for a line led by its series' colour.
+ * Built with textContent and the CSSOM: ECharts' own markers and default tooltips are HTML
+ * with style attributes, which the page's CSP refuses (the marker would vanish and the console
+ * report a violation), and text set as text needs no escaping.
+ */
+export function tip(head, lines = []) {
+  const box = document.createElement('div');
+  box.className = 'chart-tip';
+  const first = document.createElement('div');
+  first.className = 'chart-tip-head';
+  first.textContent = String(head ?? '');
+  box.append(first);
+  for (const line of lines) {
+    const row = document.createElement('div');
+    const { color, text } = typeof line === 'string' ? { text: line } : line;
+    if (typeof color === 'string') {
+      const mark = document.createElement('span');
+      mark.className = 'chart-tip-marker';
+      mark.style.backgroundColor = color;
+      row.append(mark);
+    }
+    row.append(String(text ?? ''));
+    box.append(row);
+  }
+  return box;
 }
+
+/** An axis tooltip's lines: each series' colour, name and value as `show` formats it. */
+export const seriesLines = (ps, show) => ps.map((p) => ({ color: p.color, text: `${p.seriesName}: ${show(p.value, p)}` }));
 
 export const rowsOf = (d, key) => (Array.isArray(d) ? d : (d && (d[key] || d.days || d.items)) || []);
 
@@ -26,11 +53,7 @@ export function dailyOption(d) {
     tooltip: {
       trigger: 'axis',
       valueFormatter: undefined,
-      formatter: (ps) => {
-        const lines = [esc(ps[0] && ps[0].axisValue)];
-        for (const p of ps) lines.push(`${p.marker}${esc(p.seriesName)}: ${p.seriesName === 'Cost' ? moneyTip(p.value) : int(p.value)}`);
-        return lines.join('<br>');
-      },
+      formatter: (ps) => tip(ps[0] && ps[0].axisValue, seriesLines(ps, (v, p) => (p.seriesName === 'Cost' ? moneyTip(v) : int(v)))),
     },
     xAxis: { type: 'category', data: dates },
     yAxis: [
@@ -46,7 +69,7 @@ export function costLineOption(d) {
   const rows = rowsOf(d, 'daily');
   return {
     grid: { left: 60, right: 20, top: 40, bottom: 60 },
-    tooltip: { trigger: 'axis', formatter: (ps) => `${esc(ps[0].axisValue)}<br>${ps.map((p) => `${p.marker}${esc(p.seriesName)}: ${moneyTip(p.value)}`).join('<br>')}` },
+    tooltip: { trigger: 'axis', formatter: (ps) => tip(ps[0].axisValue, seriesLines(ps, moneyTip)) },
     xAxis: { type: 'category', data: rows.map((r) => r.date) },
     yAxis: { type: 'value', axisLabel: { formatter: (v) => `$${v}` } },
     dataZoom: [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 8 }],
@@ -59,7 +82,7 @@ export function calendarOption(d) {
   if (!rows.length) return { title: { subtext: 'No data' } };
   const max = Math.max(0.01, ...rows.map((r) => r.cost_usd || 0));
   return {
-    tooltip: { formatter: (p) => `${esc(p.value[0])}<br>Cost: ${moneyTip(p.value[1])}` },
+    tooltip: { formatter: (p) => tip(p.value[0], [`Cost: ${moneyTip(p.value[1])}`]) },
     visualMap: { min: 0, max, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, text: [money(max), '$0'], inRange: { color: ['rgba(217,119,87,0.10)', '#e8a77f', '#c2410c'] } },
     calendar: { range: [rows[0].date, rows[rows.length - 1].date], top: 50, left: 40, right: 20, cellSize: ['auto', 13], yearLabel: { show: false }, dayLabel: { firstDay: 1, nameMap: 'en' } },
     series: [{ type: 'heatmap', coordinateSystem: 'calendar', data: rows.map((r) => [r.date, r.cost_usd || 0]) }],
@@ -71,7 +94,7 @@ export function barOption(names, values, { money: isMoney = false, horizontal = 
   const val = { type: 'value', axisLabel: { formatter: isMoney ? (v) => `$${v}` : compactAxis } };
   return {
     grid: { left: horizontal ? 150 : 50, right: 30, top: 40, bottom: 30 },
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: (ps) => `${esc(ps[0].name)}<br>${esc(name)}: ${isMoney ? moneyTip(ps[0].value) : int(ps[0].value)}` },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: (ps) => tip(ps[0].name, [`${name}: ${isMoney ? moneyTip(ps[0].value) : int(ps[0].value)}`]) },
     xAxis: horizontal ? val : cat,
     yAxis: horizontal ? { ...cat, inverse: true } : val,
     series: [{ name, type: 'bar', data: values }],

@@ -1,6 +1,6 @@
 // The session timeline as an ECharts scatter on a time axis: one row per event kind, tool calls
 // coloured by success and sized by duration; inside + slider dataZoom.
-import { esc } from './charts.js';
+import { tip as tipBox } from './charts.js';
 import { int, ms, money, truncate, timeOnly } from '../format.js';
 
 const ROWS = [
@@ -45,17 +45,17 @@ export function timelineOption(t, f) {
 }
 
 function tip(e, f) {
-  const lines = [`<b>${esc(e.type)}</b> ${esc(timeOnly(e.timestamp, f))}`];
-  if (e.tool) lines.push(`Tool: ${esc(e.tool)}`);
+  const lines = [];
+  if (e.tool) lines.push(`Tool: ${e.tool}`);
   if (e.success != null) lines.push(`Success: ${e.success ? 'yes' : 'no'}`);
-  if (e.duration_ms != null) lines.push(`Duration: ${esc(ms(e.duration_ms))}`);
-  if (e.model) lines.push(`Model: ${esc(e.model)}`);
-  if (e.tokens != null) lines.push(`Tokens: ${esc(int(e.tokens))}`);
-  if (e.cost_usd != null) lines.push(`Cost: ${esc(money(e.cost_usd))}`);
-  if (e.agent_type) lines.push(`Agent: ${esc(e.agent_type)}`);
-  if (e.description) lines.push(esc(truncate(e.description, 100)));
-  if (e.pre_tokens != null) lines.push(`Tokens before: ${esc(int(e.pre_tokens))}`);
-  if (e.trigger) lines.push(`Trigger: ${esc(e.trigger)}`);
-  if (e.preview) lines.push(esc(truncate(e.preview, 160)));
-  return lines.join('<br>');
+  if (e.duration_ms != null) lines.push(`Duration: ${ms(e.duration_ms)}`);
+  if (e.model) lines.push(`Model: ${e.model}`);
+  if (e.tokens != null) lines.push(`Tokens: ${int(e.tokens)}`);
+  if (e.cost_usd != null) lines.push(`Cost: ${money(e.cost_usd)}`);
+  if (e.agent_type) lines.push(`Agent: ${e.agent_type}`);
+  if (e.description) lines.push(truncate(e.description, 100));
+  if (e.pre_tokens != null) lines.push(`Tokens before: ${int(e.pre_tokens)}`);
+  if (e.trigger) lines.push(`Trigger: ${e.trigger}`);
+  if (e.preview) lines.push(truncate(e.preview, 160));
+  return tipBox(`${e.type} ${timeOnly(e.timestamp, f)}`, lines);
 }

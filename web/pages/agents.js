@@ -7,7 +7,7 @@ import { Section } from '../components/card.js';
 import { Money, Int } from '../components/num.js';
 import { Chart } from '../components/chart.js';
 import { DataTable, Pager } from '../components/table.js';
-import { barOption, esc } from '../components/charts.js';
+import { barOption, tip } from '../components/charts.js';
 import { useFilters, filterParams } from '../filters.js';
 import { hrefWith } from '../router.js';
 import { dateTime, truncate, money, dayIn } from '../format.js';
@@ -94,7 +94,7 @@ function perDay(runs, f) {
 function spawnOption(days) {
   return {
     grid: { left: 50, right: 20, top: 40, bottom: 50 },
-    tooltip: { trigger: 'axis', formatter: (ps) => `${esc(ps[0].axisValue)}<br>Spawned: ${ps[0].value}` },
+    tooltip: { trigger: 'axis', formatter: (ps) => tip(ps[0].axisValue, [`Spawned: ${ps[0].value}`]) },
     xAxis: { type: 'category', data: days.map((d) => d[0]) },
     yAxis: { type: 'value', minInterval: 1 },
     dataZoom: [{ type: 'inside' }, { type: 'slider', height: 16, bottom: 6 }],

@@ -6,7 +6,7 @@ import { Section, Card } from '../components/card.js';
 import { Money, Int, Pct } from '../components/num.js';
 import { Chart } from '../components/chart.js';
 import { DataTable } from '../components/table.js';
-import { esc } from '../components/charts.js';
+import { seriesLines, tip } from '../components/charts.js';
 import { Budgets } from '../components/budgetforms.js';
 import { useFilters, filterParams } from '../filters.js';
 import { useDailyParams, daySpan } from '../components/daily.js';
@@ -127,7 +127,7 @@ function CostOverTime({ f, gran, by, groups }) {
     grid: { left: 60, right: 20, top: 64, bottom: 60 },
     tooltip: {
       trigger: 'axis',
-      formatter: (ps) => `${esc(ps[0].axisValue)}<br>${ps.filter((p) => p.value).map((p) => `${p.marker}${esc(p.seriesName)}: ${money(p.value)} (${+p.value.toFixed(6)})`).join('<br>')}`,
+      formatter: (ps) => tip(ps[0].axisValue, seriesLines(ps.filter((p) => p.value), (v) => `${money(v)} (${+v.toFixed(6)})`)),
     },
     xAxis: { type: 'category', data: cats },
     yAxis: { type: 'value', axisLabel: { formatter: (v) => `$${v}` } },

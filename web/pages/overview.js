@@ -12,7 +12,8 @@ import { useFilters } from '../filters.js';
 import { apiUrl } from '../api.js';
 import { overviewRequests, dailySpan } from './overview_requests.js';
 import { hrefWith } from '../router.js';
-import { dailyOption, calendarOption } from '../components/charts.js';
+import { int } from '../format.js';
+import { dailyOption, calendarOption, seriesLines, tip } from '../components/charts.js';
 
 /** The block the cards show: the filtered period when a filter is set, else all time. */
 export function statsBlock(data) {
@@ -129,7 +130,7 @@ function trendOption(trends, names) {
   return {
     legend: { top: 22, type: 'scroll' },
     grid: { left: 40, right: 20, top: 56, bottom: 24 },
-    tooltip: { trigger: 'axis' },
+    tooltip: { trigger: 'axis', formatter: (ps) => tip(ps[0].axisValue, seriesLines(ps, int)) },
     xAxis: { type: 'category', data: trends.map((t) => t.date) },
     yAxis: { type: 'value', minInterval: 1 },
     series: cats.map((c) => ({ name: c, type: 'bar', stack: 'p', data: trends.map((t) => (t.counts && t.counts[c]) || 0) })),

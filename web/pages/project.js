@@ -7,7 +7,7 @@ import { Int } from '../components/num.js';
 import { Chart } from '../components/chart.js';
 import { DataTable } from '../components/table.js';
 import { SessionTable } from '../components/sessiontable.js';
-import { costLineOption, esc } from '../components/charts.js';
+import { costLineOption, tip } from '../components/charts.js';
 import { useFilters, filterParams } from '../filters.js';
 import { useDailyParams, daySpan } from '../components/daily.js';
 import { hrefWith } from '../router.js';
@@ -111,8 +111,8 @@ function treemapOption(files) {
     tooltip: {
       formatter: (p) => {
         const f = p.data && p.data.file;
-        if (!f) return `${esc(p.name)}: ${p.value}`;
-        return `${esc(f.path)}<br>reads ${f.reads} · writes ${f.writes} · edits ${f.edits} · searches ${f.searches}<br>total ${f.total}`;
+        if (!f) return tip(`${p.name}: ${p.value}`);
+        return tip(f.path, [`reads ${f.reads} · writes ${f.writes} · edits ${f.edits} · searches ${f.searches}`, `total ${f.total}`]);
       },
     },
     series: [{ type: 'treemap', top: 40, roam: false, leafDepth: null, breadcrumb: { show: true }, data: conv(root).children || [], label: { show: true, formatter: '{b}' }, upperLabel: { show: true, height: 18 } }],

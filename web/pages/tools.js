@@ -5,7 +5,7 @@ import { Section, Card } from '../components/card.js';
 import { Int, Pct, Bar } from '../components/num.js';
 import { Chart } from '../components/chart.js';
 import { DataTable } from '../components/table.js';
-import { barOption, esc } from '../components/charts.js';
+import { barOption, seriesLines, tip } from '../components/charts.js';
 import { useFilters, filterParams } from '../filters.js';
 import { ms, pct } from '../format.js';
 
@@ -98,7 +98,7 @@ function trendOption(rows) {
   return {
     legend: { top: 24 },
     grid: { left: 50, right: 50, top: 60, bottom: 30 },
-    tooltip: { trigger: 'axis', formatter: (ps) => `${esc(ps[0].axisValue)}<br>${ps.map((p) => `${p.marker}${esc(p.seriesName)}: ${p.value}`).join('<br>')}` },
+    tooltip: { trigger: 'axis', formatter: (ps) => tip(ps[0].axisValue, seriesLines(ps, (v) => v)) },
     xAxis: { type: 'category', data: rows.map((r) => r.date) },
     yAxis: [{ type: 'value', name: 'errors', minInterval: 1 }, { type: 'value', name: 'calls', minInterval: 1 }],
     series: [
