@@ -62,8 +62,11 @@ export default function Project({ id }) {
 
 function ProjectCommits({ sessions }) {
   const [state, setState] = useState({ loading: true, commits: [], error: null });
+  const f = useFilters();
   const ids = (sessions || []).slice(0, 10).map((s) => s.id);
-  const key = ids.join(',');
+  // Before the sessions arrive the key is null, so that an empty list (a project without
+  // sessions in range) still runs the effect and ends the loading state.
+  const key = sessions ? ids.join(',') : null;
   useEffect(() => {
     if (!sessions) return;
     let live = true;
@@ -85,7 +88,7 @@ function ProjectCommits({ sessions }) {
         { key: 'hash', label: 'Commit', render: (c) => html`<code title=${c.hash}>${String(c.hash).slice(0, 10)}</code>` },
         { key: 'message', label: 'Message', render: (c) => String(c.message || '').split('\n')[0] },
         { key: 'author', label: 'Author' },
-        { key: 'committed_at', label: 'When', render: (c) => html`<span title=${c.committed_at || ''}>${dateTime(c.committed_at)}</span>` },
+        { key: 'committed_at', label: 'When', render: (c) => html`<span title=${c.committed_at || ''}>${dateTime(c.committed_at, f)}</span>` },
         { key: 'session_id', label: 'Session', render: (c) => html`<a href=${hrefWith(`/sessions/${encodeURIComponent(c.session_id)}`)}>${c.session_id.slice(0, 8)}</a>` },
       ]} />`}
   <//>`;
