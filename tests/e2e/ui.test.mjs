@@ -174,6 +174,7 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
     await page.goto(`${base}/?range=all`);
     const all = await cardsMatchApi(page, base);
     assert.equal(all.apiPath, '/api/stats');
+    assert.equal(await page.$('#welcome'), null, 'no fresh-install welcome once there are sessions');
     assert.equal(all.block.sessions, (await getJson(`${base}/api/stats`)).total.sessions);
 
     await page.click('button[data-preset="90d"]');

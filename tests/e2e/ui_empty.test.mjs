@@ -1,6 +1,7 @@
 // Browser test of a fresh install: no transcript at all yet. Every page, a project page and a
 // search show their empty states (and zeros on the cards), never an error and never a section
-// still loading. A server of its own on an empty home.
+// still loading; the overview says where sessions will come from. A server of its own on an
+// empty home.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
@@ -31,6 +32,7 @@ test('a fresh install without transcripts: every page shows empty states, no err
         errors: [...document.querySelectorAll('main .state.error')].map((e) => e.textContent.trim()),
         empty: document.querySelectorAll('main .state.empty').length,
         cards: [...document.querySelectorAll('main .card[data-value]')].filter((c) => c.dataset.value !== '').map((c) => Number(c.dataset.value)),
+        welcome: document.querySelector('#welcome') && document.querySelector('#welcome').textContent.replace(/\s+/g, ' '),
       }));
     }
     for (const [name, s] of Object.entries(seen)) assert.deepEqual(s.errors, [], `${name}: no error shown`);
@@ -38,6 +40,13 @@ test('a fresh install without transcripts: every page shows empty states, no err
       assert.ok(seen[name].empty > 0, `${name} says there is nothing yet (${JSON.stringify(seen[name])})`);
     }
     assert.ok(seen.overview.cards.length >= 6 && seen.overview.cards.every((v) => v === 0), `the overview's cards are zeros: ${seen.overview.cards}`);
+    // The overview says where sessions come from and how live events are set up.
+    assert.match(seen.overview.welcome || '', /No Claude Code sessions yet\..*~\/\.claude\/projects.*claudescope install/);
+    assert.deepEqual(problems, []);
+    // A project filter with nothing in it is not a fresh install: no welcome then.
+    await page.goto(`${srv.url}/?project=%2Fhome%2Fdev%2Fnone`);
+    await page.waitForSelector('#stats-cards .card');
+    assert.equal(await page.$('#welcome'), null);
     assert.deepEqual(problems, []);
     await context.close();
   } finally {

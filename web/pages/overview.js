@@ -49,7 +49,14 @@ export default function Overview() {
         const b = s.block || {};
         const o = s.other || {};
         const sub = (v, m) => html`${s.otherLabel}: ${m ? html`<${Money} v=${v} />` : html`<${Int} v=${v} />`}`;
-        return html`<div class="cards" data-period=${s.label}>
+        const fresh = !f.project && !f.model && d.total && d.total.sessions === 0;
+        return html`${fresh && html`<div class="banner info" id="welcome">
+          <strong>No Claude Code sessions yet.</strong> claudescope reads the transcripts Claude Code
+          writes under <code>~/.claude/projects</code> (or the directories that <code>~/.claudescope/config.yaml</code> names
+          in <code>claude_projects_dirs</code>) and shows each session here as it is written. <code>claudescope install</code> adds
+          Claude Code hooks for live events (Settings shows whether they are in place).
+        </div>`}
+        <div class="cards" data-period=${s.label}>
           <${Card} id="sessions" label=${`Sessions ${s.label}`} exact=${b.sessions} value=${html`<${Int} v=${b.sessions} />`} sub=${sub(o.sessions)} />
           <${Card} id="messages" label=${`Messages ${s.label}`} exact=${b.messages} value=${html`<${Int} v=${b.messages} />`} sub=${sub(o.messages)} />
           <${Card} id="tool_calls" label=${`Tool calls ${s.label}`} exact=${b.tool_calls} value=${html`<${Int} v=${b.tool_calls} />`} sub=${sub(o.tool_calls)} />
