@@ -49,6 +49,8 @@ export default function Overview() {
         const b = s.block || {};
         const o = s.other || {};
         const sub = (v, m) => html`${s.otherLabel}: ${m ? html`<${Money} v=${v} />` : html`<${Int} v=${v} />`}`;
+        // A store without any session (a fresh install). The text's long lines are on purpose:
+        // htm drops the space at a line break between text and an element.
         const fresh = !f.project && !f.model && d.total && d.total.sessions === 0;
         return html`${fresh && html`<div class="banner info" id="welcome">
           <strong>No Claude Code sessions yet.</strong> claudescope reads the transcripts Claude Code
