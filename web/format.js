@@ -12,6 +12,13 @@ export function money(v) {
 export const moneyExact = (v) => (isNum(v) ? `$${v}` : 'unknown');
 export const int = (v) => (isNum(v) ? formatInt(v) : '—');
 export const num = (v) => (isNum(v) ? formatNum(v) : '—');
+/** "1 commit", "1,204 commits": a count with its noun. */
+export const countOf = (n, one, many) => `${int(n)} ${n === 1 ? one : many}`;
+/** "first – last (n days)" of a /api/stats/daily answer (oldest first). */
+export function daySpan(rows) {
+  if (!Array.isArray(rows) || !rows.length) return 'no days';
+  return `${rows[0].date} – ${rows[rows.length - 1].date} (${countOf(rows.length, 'day', 'days')})`;
+}
 export function pct(v, digits = 1) {
   if (!isNum(v)) return '—';
   return `${(v * 100).toFixed(digits)}%`;

@@ -52,7 +52,7 @@ export function Budgets({ f }) {
             <${BudgetProgress} b=${b} />
             <div class="budget-foot">
               <span><${Money} v=${b.current_spend} /> of <${Money} v=${b.amount} /> (${pct(budgetFraction(b))}) this ${periodWord(b.period)}</span>
-              ${b.period_start && html`<span class="muted">period ${dateTime(b.period_start)} – ${dateTime(b.period_end)}</span>`}
+              ${b.period_start && html`<span class="muted">period ${dateTime(b.period_start, f)} – ${dateTime(b.period_end, f)}</span>`}
               ${fc != null && html`<span class=${`forecast ${over ? 'bad-text' : 'muted'}`} title=${moneyExact(fc)} data-value=${fc}>forecast ${money(fc)} by period end${over ? ' — over budget' : ''}</span>`}
             </div>
           </li>`;

@@ -16,17 +16,10 @@ export function useDailyParams(f) {
   const first = useApi(from ? null : '/api/sessions', {
     ...filterParams(f, { dates: false }), from: '1970-01-01', to, sort: 'started_at', order: 'asc', limit: 1,
   });
-  if (from) return { params: dailyParams(f), loading: false, error: null, data: null, reload: first.reload };
-  if (first.error || first.loading || !first.data) return { params: null, loading: !first.error, error: first.error, data: null, reload: first.reload };
+  if (from) return { params: dailyParams(f), loading: false, error: null, reload: first.reload };
+  if (first.error || first.loading || !first.data) return { params: null, loading: !first.error, error: first.error, reload: first.reload };
   const oldest = (first.data.sessions || [])[0];
   // No session at all: one (empty) day, the range's last.
   const day = (oldest && dayIn(oldest.started_at, f)) || to || todayIn(effectiveTz(f));
-  return { params: dailyParams(f, { first: to && day > to ? to : day }), loading: false, error: null, data: null, reload: first.reload };
-}
-
-/** "first – last (n days)" of a /api/stats/daily answer (oldest first). */
-export function daySpan(rows) {
-  if (!Array.isArray(rows) || !rows.length) return 'no days';
-  const n = rows.length;
-  return `${rows[0].date} – ${rows[n - 1].date} (${n} ${n === 1 ? 'day' : 'days'})`;
+  return { params: dailyParams(f, { first: to && day > to ? to : day }), loading: false, error: null, reload: first.reload };
 }

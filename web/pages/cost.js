@@ -9,10 +9,10 @@ import { DataTable } from '../components/table.js';
 import { seriesLines, tip } from '../components/charts.js';
 import { Budgets } from '../components/budgetforms.js';
 import { useFilters, filterParams } from '../filters.js';
-import { useDailyParams, daySpan } from '../components/daily.js';
+import { useDailyParams } from '../components/daily.js';
 import { setQuery, hrefWith } from '../router.js';
 import { api } from '../api.js';
-import { money, num } from '../format.js';
+import { daySpan, money, num } from '../format.js';
 
 const TOP = 8;
 

@@ -6,7 +6,7 @@ import { Section } from '../components/card.js';
 import { ActiveSessionTable } from '../components/sessiontable.js';
 import { hrefWith } from '../router.js';
 import { wsUrl } from '../api.js';
-import { timeOnly, truncate, money, int } from '../format.js';
+import { countOf, timeOnly, truncate, money, int } from '../format.js';
 import { useFilters } from '../filters.js';
 
 const MAX_EVENTS = 500;
@@ -119,8 +119,6 @@ function sessionOf(e) {
   return e.session_id || (e.hook_event_name === 'SessionUpdate' && e.id) || null;
 }
 
-const count = (n, one, many) => `${int(n)} ${n === 1 ? one : many}`;
-
 function summary(e) {
   const parts = [];
   if (e.tool_name) parts.push(e.tool_name);
@@ -137,10 +135,10 @@ function summary(e) {
   if (e.name && e.hook_event_name && e.hook_event_name.startsWith('Budget')) parts.push(e.name);
   if (e.hook_event_name === 'GitSyncComplete') {
     // {repos, commits, skipped: [{session_id, cwd, reason}], errors: [string]} (docs/api.md)
-    if (typeof e.commits === 'number') parts.push(`${count(e.commits, 'commit', 'commits')} linked`);
-    if (typeof e.repos === 'number') parts.push(`${count(e.repos, 'repository', 'repositories')}`);
-    if (Array.isArray(e.skipped)) parts.push(`${count(e.skipped.length, 'session', 'sessions')} skipped`);
-    if (Array.isArray(e.errors)) parts.push(count(e.errors.length, 'error', 'errors') + (e.errors.length ? `: ${truncate(e.errors.join('; '), 120)}` : ''));
+    if (typeof e.commits === 'number') parts.push(`${countOf(e.commits, 'commit', 'commits')} linked`);
+    if (typeof e.repos === 'number') parts.push(countOf(e.repos, 'repository', 'repositories'));
+    if (Array.isArray(e.skipped)) parts.push(`${countOf(e.skipped.length, 'session', 'sessions')} skipped`);
+    if (Array.isArray(e.errors)) parts.push(countOf(e.errors.length, 'error', 'errors') + (e.errors.length ? `: ${truncate(e.errors.join('; '), 120)}` : ''));
   }
   if (e.truncated) parts.push('(truncated)');
   return parts.join(' · ');

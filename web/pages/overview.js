@@ -12,7 +12,7 @@ import { useFilters } from '../filters.js';
 import { apiUrl } from '../api.js';
 import { overviewRequests, dailySpan } from './overview_requests.js';
 import { hrefWith } from '../router.js';
-import { int } from '../format.js';
+import { daySpan, int } from '../format.js';
 import { dailyOption, calendarOption, seriesLines, tip } from '../components/charts.js';
 
 /** The block the cards show: the filtered period when a filter is set, else all time. */
@@ -28,9 +28,8 @@ const lastDays = (d, n) => (Array.isArray(d) && n ? d.slice(-n) : d);
 /** The daily chart's title: the span its rows cover, and that it is not all time when so. */
 function dailyTitle(rows, span) {
   if (!Array.isArray(rows) || !rows.length) return 'Tokens and cost per day';
-  const dates = `${rows[0].date} – ${rows[rows.length - 1].date}`;
-  if (span.allTime) return `Tokens and cost per day, the last ${rows.length} days only (${dates}), not all time`;
-  return `Tokens and cost per day, ${dates} (${rows.length} ${rows.length === 1 ? 'day' : 'days'})`;
+  if (span.allTime) return `Tokens and cost per day, the last ${rows.length} days only (${rows[0].date} – ${rows[rows.length - 1].date}), not all time`;
+  return `Tokens and cost per day, ${daySpan(rows)}`;
 }
 
 export default function Overview() {

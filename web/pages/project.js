@@ -9,10 +9,10 @@ import { DataTable } from '../components/table.js';
 import { SessionTable } from '../components/sessiontable.js';
 import { costLineOption, tip } from '../components/charts.js';
 import { useFilters, filterParams } from '../filters.js';
-import { useDailyParams, daySpan } from '../components/daily.js';
+import { useDailyParams } from '../components/daily.js';
 import { hrefWith } from '../router.js';
 import { api } from '../api.js';
-import { dateTime } from '../format.js';
+import { dateTime, daySpan } from '../format.js';
 
 export default function Project({ id }) {
   const f = useFilters();

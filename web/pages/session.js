@@ -11,7 +11,7 @@ import { sessionLabel } from '../components/sessiontable.js';
 import { api, wsUrl } from '../api.js';
 import { useFilters } from '../filters.js';
 import { hrefWith, setQuery } from '../router.js';
-import { dateTime, duration, shortModel, money, int } from '../format.js';
+import { countOf, dateTime, duration, shortModel, money, int } from '../format.js';
 import { timelineOption } from '../components/timeline.js';
 
 export default function SessionPage({ id, route }) {
@@ -123,8 +123,7 @@ function awaitSyncComplete(id, maxMs = 120000) {
 
 function syncSummary(ev) {
   if (!ev) return 'The sync has not reported back yet: press Refresh later.';
-  const n = ev.commits || 0;
-  const parts = [`Sync done: ${n} commit${n === 1 ? '' : 's'} linked in ${ev.repos || 0} repositor${ev.repos === 1 ? 'y' : 'ies'}.`];
+  const parts = [`Sync done: ${countOf(ev.commits || 0, 'commit', 'commits')} linked in ${countOf(ev.repos || 0, 'repository', 'repositories')}.`];
   const skipped = (ev.skipped || []).filter((x) => x && typeof x === 'object' && ev.session_id && x.session_id === ev.session_id);
   if (skipped.length) parts.push(`Skipped: ${skipped.map((x) => `${x.cwd} (${x.reason})`).join('; ')}.`);
   if ((ev.errors || []).length) parts.push(`Errors: ${ev.errors.join('; ')}.`);
@@ -132,6 +131,7 @@ function syncSummary(ev) {
 }
 
 function Commits({ id, url }) {
+  const f = useFilters();
   const res = useApi(`${url}/commits`);
   const [sync, setSync] = useState(null);
   const doSync = async () => {
@@ -159,7 +159,7 @@ function Commits({ id, url }) {
         { key: 'hash', label: 'Commit', render: (c) => html`<code title=${c.hash}>${String(c.hash || '').slice(0, 10)}</code>` },
         { key: 'message', label: 'Message', render: (c) => html`<span title=${c.message}>${String(c.message || '').split('\n')[0]}</span>` },
         { key: 'author', label: 'Author' },
-        { key: 'committed_at', label: 'When', render: (c) => html`<span title=${c.committed_at || ''}>${dateTime(c.committed_at)}</span>` },
+        { key: 'committed_at', label: 'When', render: (c) => html`<span title=${c.committed_at || ''}>${dateTime(c.committed_at, f)}</span>` },
         { key: 'files_changed', label: 'Files', num: true },
         { key: 'insertions', label: '+', num: true },
         { key: 'deletions', label: '−', num: true },

@@ -6,7 +6,7 @@ import { Section } from '../components/card.js';
 import { ThemeSwitch } from '../components/themeswitch.js';
 import { api } from '../api.js';
 import { bytes, dateTime, int, ms } from '../format.js';
-import { setServerTimeZone, browserTimeZone } from '../filters.js';
+import { setServerTimeZone, browserTimeZone, useFilters } from '../filters.js';
 
 const PRICE_FIELDS = ['input', 'output', 'cache_write_5m', 'cache_write_1h', 'cache_read'];
 
@@ -118,6 +118,7 @@ function PriceEditor({ pricing, unpriced, onSaved }) {
 // /api/health's `hooks`: whether settings.json holds claudescope's handlers, and the last hook
 // event received.
 function HookStatus({ hooks: k }) {
+  const f = useFilters();
   if (!k) return html`<p class="muted">Hook status is not reported by this server.</p>`;
   const total = k.events.length + k.missing.length;
   const state = k.installed ? 'installed' : k.events.length ? 'partial' : 'absent';
@@ -130,7 +131,7 @@ function HookStatus({ hooks: k }) {
       <dt>Delivery</dt><dd>${delivery}</dd>
       ${k.missing.length > 0 && k.events.length > 0 && html`<dt>Missing events</dt><dd>${k.missing.join(', ')}</dd>`}
       <dt>Last hook event</dt><dd data-last-event=${k.last_event ? k.last_event.event : ''}>${k.last_event
-        ? html`${k.last_event.event} at <time datetime=${k.last_event.at}>${dateTime(k.last_event.at)}</time>` : 'none received yet'}</dd>
+        ? html`${k.last_event.event} at <time datetime=${k.last_event.at}>${dateTime(k.last_event.at, f)}</time>` : 'none received yet'}</dd>
     </dl>
     ${k.error && html`<div class="state error" role="alert"><strong>settings.json could not be read:</strong> ${k.error}</div>`}
     ${!k.installed && html`<p>Run <code>claudescope install</code> to add the hooks to this file (what was there is kept, and a
