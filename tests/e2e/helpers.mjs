@@ -176,3 +176,27 @@ export function transcriptLine({ sessionId, cwd, type, uuid, parentUuid, content
   return `${JSON.stringify({ parentUuid, isSidechain: false, userType: 'external', cwd, sessionId, version: '2.1.220', gitBranch: 'main',
     type, uuid, timestamp, ...(type === 'assistant' ? { requestId: `req_${uuid}` } : {}), message: msg, ...extra })}\n`;
 }
+
+/**
+ * For the tests of the subagent filters: among the runs `all` (newest first, as /api/subagents
+ * answers) and the `sessions` they belong to, the first project (by path) whose runs started on
+ * two UTC days or more, and the dates from its first to its second-to-last day, which keep
+ * some of its runs only. Returns {project, runs (the project's runs with a start), from, to,
+ * expected (those of them within the dates, newest first), projectOf (session id -> project),
+ * day (a run's UTC day)}; project is undefined when no project qualifies.
+ */
+export function subagentProjectSpan(all, sessions) {
+  const projectOf = new Map(sessions.map((s) => [s.id, s.project_path]));
+  const day = (a) => a.started_at.slice(0, 10);
+  const byProject = new Map();
+  for (const a of all.filter((x) => x.started_at)) {
+    const p = projectOf.get(a.session_id);
+    byProject.set(p, [...(byProject.get(p) || []), a]);
+  }
+  const [project, runs = []] = [...byProject.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1))
+    .find(([, list]) => new Set(list.map(day)).size >= 2) || [];
+  const days = [...new Set(runs.map(day))].sort();
+  const [from, to] = [days[0], days[days.length - 2]];
+  const expected = runs.filter((a) => day(a) >= from && day(a) <= to);
+  return { project, runs, from, to, expected, projectOf, day };
+}

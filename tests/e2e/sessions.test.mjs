@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { importCorpus, makeHome, request, startServer } from './helpers.mjs';
+import { importCorpus, makeHome, request, startServer, subagentProjectSpan } from './helpers.mjs';
 
 
 const SESSION_FIELDS = [
@@ -233,24 +233,11 @@ describe('sessions and row endpoints on an imported corpus', () => {
 
   test('subagents: a project and date filter narrows the list to exactly the matching runs', async () => {
     const all = (await getJson('/api/subagents?limit=1000')).subagents;
-    const projectOf = new Map((await getJson('/api/sessions?limit=1000')).sessions.map((s) => [s.id, s.project_path]));
-    const day = (a) => a.started_at.slice(0, 10);  // UTC, as tz=UTC below
-    // A project whose runs started on several days: the dates then keep some of them only.
-    const byProject = new Map();
-    for (const a of all) {
-      if (!a.started_at) continue;
-      const p = projectOf.get(a.session_id);
-      byProject.set(p, [...(byProject.get(p) || []), a]);
-    }
-    const [project, runs] = [...byProject.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1))
-      .find(([, list]) => new Set(list.map(day)).size >= 2) || [];
+    // A project whose runs started on several (UTC, as tz=UTC below) days: the dates keep some
+    // of them only. Newest first (the default without session_id), ties by session_id then id.
+    const { project, runs, from, to, expected, projectOf, day } = subagentProjectSpan(all, (await getJson('/api/sessions?limit=1000')).sessions);
     assert.ok(project, 'some project has runs on two days or more');
-    const days = [...new Set(runs.map(day))].sort();
-    const from = days[0];
-    const to = days[days.length - 2];
     const ids = (list) => list.map((a) => `${a.session_id}/${a.id}`);
-    // Newest first (the default without session_id), ties by session_id then id, descending.
-    const expected = all.filter((a) => projectOf.get(a.session_id) === project && a.started_at && day(a) >= from && day(a) <= to);
     assert.ok(expected.length > 0 && expected.length < runs.length, `the dates keep ${expected.length} of the project's ${runs.length} runs`);
 
     const j = await getJson(`/api/subagents?project=${q(project)}&from=${from}&to=${to}&tz=UTC&limit=1000`);

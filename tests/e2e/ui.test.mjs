@@ -13,7 +13,7 @@ import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 
-import { BIN, importCorpus, makeHome, runCli, startServer, transcriptLine } from './helpers.mjs';
+import { BIN, importCorpus, makeHome, runCli, startServer, subagentProjectSpan, transcriptLine } from './helpers.mjs';
 import { CHROMIUM, launch, newPage, settled, shot, tableRows } from './ui_browser.mjs';
 import { PAGES, mainText } from './ui_pages.mjs';
 import { LOAD_BUDGET_BYTES, measureOverviewLoad } from './ui_load.mjs';
@@ -472,20 +472,10 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
 
   test('agents page: a project and date filter narrows the runs to exactly the matching ones', async () => {
     const all = (await getJson(`${base}/api/subagents?limit=1000`)).subagents;
-    const projectOf = new Map((await getJson(`${base}/api/sessions?limit=1000`)).sessions.map((x) => [x.id, x.project_path]));
-    const day = (a) => a.started_at.slice(0, 10);  // UTC: the page is asked with tz=UTC
-    const byProject = new Map();
-    for (const a of all.filter((x) => x.started_at)) {
-      const p = projectOf.get(a.session_id);
-      byProject.set(p, [...(byProject.get(p) || []), a]);
-    }
-    // A project with runs on two days or more, so that the dates keep only some of them.
-    const [project, runs] = [...byProject.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1))
-      .find(([, list]) => new Set(list.map(day)).size >= 2) || [];
+    // A project with runs on two (UTC: the page is asked with tz=UTC) days or more, so that the
+    // dates keep only some of them; expected is newest first, as the API.
+    const { project, runs, from, to, expected } = subagentProjectSpan(all, (await getJson(`${base}/api/sessions?limit=1000`)).sessions);
     assert.ok(project, 'some project has subagent runs on two days or more');
-    const days = [...new Set(runs.map(day))].sort();
-    const [from, to] = [days[0], days[days.length - 2]];
-    const expected = runs.filter((a) => day(a) >= from && day(a) <= to);  // newest first, as the API
     assert.ok(expected.length > 0 && expected.length < runs.length && expected.length < all.length);
 
     const { page, problems, context } = await page0();
