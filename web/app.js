@@ -3,6 +3,8 @@
 import { html, render, useEffect, useState } from './html.js';
 import { currentRoute, useRoute, installLinkInterceptor, hrefWith } from './router.js';
 import { FilterBar } from './components/filterbar.js';
+import { FilterProblems } from './components/filterproblems.js';
+import { readFilters, filterProblems } from './filters.js';
 import { SearchBox } from './components/searchbox.js';
 import { ThemeSwitch } from './components/themeswitch.js';
 import { Loading, ErrorBox } from './components/states.js';
@@ -74,6 +76,7 @@ function Page({ route }) {
 function Shell() {
   const route = useRoute();
   const seg = route.parts[0] || '';
+  const problems = filterProblems(readFilters(route.query));
   const [navOpen, setNavOpen] = useState(false);
   useEffect(() => {
     const label = NAV.find((n) => n[0] === seg);
@@ -98,7 +101,7 @@ function Shell() {
         <${ThemeSwitch} />
       </header>
       <${FilterBar} />
-      <main id="main" tabindex="-1"><${Page} route=${route} /></main>
+      <main id="main" tabindex="-1">${problems.length ? html`<${FilterProblems} problems=${problems} />` : html`<${Page} route=${route} />`}</main>
     </div>
   </div>`;
 }

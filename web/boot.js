@@ -5,7 +5,7 @@
 // after its code is ready).
 import { api, apiUrl, prefetch } from './api.js';
 import { currentRoute } from './router.js';
-import { readFilters, setServerTimeZone } from './filters.js';
+import { readFilters, setServerTimeZone, filterProblems } from './filters.js';
 import { overviewRequests } from './pages/overview_requests.js';
 
 // First path segment -> the requests its page makes as it mounts. A page not listed asks when
@@ -26,8 +26,10 @@ const zoneKnown = serverZone().then(setServerTimeZone);
 export const firstRequests = zoneKnown.then(() => {
   const route = currentRoute();
   const [seg, id] = route.parts;
-  const early = !id && EARLY[seg || ''];
-  const asked = early ? Object.values(early(readFilters(route.query))).map(([path, params]) => prefetch(apiUrl(path, params))) : [];
+  const f = readFilters(route.query);
+  // A filter the URL got wrong is reported by the shell; its requests would only fail.
+  const early = !id && !filterProblems(f).length && EARLY[seg || ''];
+  const asked = early ? Object.values(early(f)).map(([path, params]) => prefetch(apiUrl(path, params))) : [];
   prefetch('/api/projects');
   prefetch('/api/models');
   return asked;

@@ -65,6 +65,54 @@ export function readFilters(query) {
   return { range, from, to, project: query.get('project') || '', model: query.get('model') || '', tz: query.get('tz') || '' };
 }
 
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const RFC3339_RE = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const MAX_RANGE_DAYS = 3660;  // the longest span /api/stats/daily answers
+
+/** Whether `s` is a calendar date (YYYY-MM-DD) that exists. */
+export function isDate(s) {
+  const m = DATE_RE.exec(s);
+  if (!m) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.getUTCFullYear() === +m[1] && d.getUTCMonth() + 1 === +m[2] && d.getUTCDate() === +m[3];
+}
+
+/** Whether `tz` names a time zone the browser knows (an IANA name such as Europe/Paris). */
+export function isTimeZone(tz) {
+  try {
+    fieldsIn(new Date(), tz);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What is wrong with the filter a URL carries (a link edited by hand, or an old bookmark), as
+ * [{param, value, message}], empty when nothing is. The server would answer each of the page's
+ * requests with a 400 naming the same parameter; the shell says it once instead.
+ */
+export function filterProblems(f) {
+  const out = [];
+  const bad = (param, value, message) => out.push({ param, value, message });
+  for (const k of ['from', 'to']) {
+    if (f[k] && !isDate(f[k]) && !(RFC3339_RE.test(f[k]) && !Number.isNaN(Date.parse(f[k])))) {
+      bad(k, f[k], `${k} must be a date (YYYY-MM-DD) or an RFC 3339 time`);
+    }
+  }
+  if (!out.length && f.from && f.to) {
+    const both = isDate(f.from) === isDate(f.to);
+    const after = isDate(f.from) ? f.from > f.to : Date.parse(f.from) > Date.parse(f.to);
+    if (both && after) bad('from', f.from, `from is after to (${f.to})`);
+  }
+  if (f.range !== 'custom' && !PRESETS.includes(f.range)) {
+    const m = /^(\d+)d$/.exec(f.range);
+    if (!m || +m[1] < 1 || +m[1] > MAX_RANGE_DAYS) bad('range', f.range, `range must be all or a number of days from 1d to ${MAX_RANGE_DAYS}d (${PRESETS.join(', ')})`);
+  }
+  if (f.tz && !isTimeZone(f.tz)) bad('tz', f.tz, 'tz must be a time zone name, such as Europe/Paris or UTC');
+  return out;
+}
+
 /** {from, to} as YYYY-MM-DD for the filter (empty strings for "all"). */
 export function dateBounds(f) {
   if (f.range === 'custom') return { from: f.from, to: f.to };

@@ -831,6 +831,47 @@ describe('dashboard against the real server', { skip: noChromium }, () => {
     await context.close();
   });
 
+  test('a link with a bad filter says so once, asks the server nothing with it, and one click drops the bad part', async () => {
+    const { page, problems, context } = await page0();
+    const asked = [];
+    page.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/api/')) asked.push(r.url()); });
+    const project = (await getJson(`${base}/api/projects`)).projects[0].path;
+    // The server rejects each of these values, naming the parameter: the page must agree.
+    for (const [q, param] of [['from=bad', 'from'], ['tz=Nowhere%2FCity', 'tz'], ['from=2026-05-02&to=2026-05-01', 'from'], ['from=2026-02-30', 'from']]) {
+      const r = await fetch(`${base}/api/stats?${q}`);
+      assert.equal(r.status, 400, q);
+      assert.match((await r.json()).error, new RegExp(param), q);
+    }
+    await page.goto(`${base}/?from=bad&tz=Nowhere%2FCity&project=${encodeURIComponent(project)}`);
+    await page.waitForSelector('main .filter-problems');
+    await page.waitForTimeout(300);  // a section that asked anyway would show its 400 by now
+    assert.equal(await page.$$eval('main .state.error', (e) => e.length), 1, 'one message, not one per section');
+    assert.deepEqual(await page.$$eval('main .filter-problems li', (li) => li.map((x) => x.dataset.param)), ['from', 'tz']);
+    assert.match(await page.textContent('main .filter-problems'), /from=bad: from must be a date \(YYYY-MM-DD\) or an RFC 3339 time/);
+    assert.deepEqual(asked.filter((u) => /from=bad|Nowhere/.test(u)), [], 'no request carries the bad values');
+    await shot(page, 'filter-invalid');
+
+    await page.click('main .filter-problems button');
+    await page.waitForURL((u) => !u.searchParams.has('from') && !u.searchParams.has('tz'));
+    assert.equal(new URL(page.url()).searchParams.get('project'), project, 'the valid part of the filter stays');
+    const { apiPath } = await cardsMatchApi(page, base);
+    assert.match(apiPath, /project=/);
+
+    for (const [q, param] of [['from=2026-05-02&to=2026-05-01', 'from'], ['range=5y', 'range'], ['range=0d', 'range'], ['from=2026-02-30', 'from']]) {
+      await page.goto(`${base}/sessions?${q}`);
+      await page.waitForSelector('main .filter-problems');
+      assert.deepEqual(await page.$$eval('main .filter-problems li', (li) => li.map((x) => x.dataset.param)), [param], q);
+    }
+    // Valid forms are not flagged: an RFC 3339 time and a number of days.
+    for (const q of ['from=2026-01-01T00:00:00Z&to=2026-12-31T23:59:59%2B02:00', 'range=14d']) {
+      await page.goto(`${base}/?${q}`);
+      await cardsMatchApi(page, base);
+      assert.equal(await page.$('main .filter-problems'), null, q);
+    }
+    assert.deepEqual(problems, [], 'no console error: no request failed');
+    await context.close();
+  });
+
   // Last: a pricing change recomputes stored costs, which the other tests compare against.
   test('settings: price book edits are saved with a merge-patch', async () => {
     const cfg = await getJson(`${base}/api/config`);
