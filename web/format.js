@@ -1,7 +1,7 @@
 // Number, money, date and duration formatting. Shown values are rounded for reading; the exact
 // value the API sent goes into the title tooltip (see components/num.js).
 import { effectiveTz, fieldsIn, pad2, ymdIn } from './filters.js';
-import { formatInt, formatMoneyDigits, formatNum } from './numbers.js';
+import { formatInt, formatMoneyDigits, formatNum, formatOneDecimal } from './numbers.js';
 
 export const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
 
@@ -12,6 +12,8 @@ export function money(v) {
 export const moneyExact = (v) => (isNum(v) ? `$${v}` : 'unknown');
 export const int = (v) => (isNum(v) ? formatInt(v) : '—');
 export const num = (v) => (isNum(v) ? formatNum(v) : '—');
+/** An average of a count (tokens per message): one decimal always, so a column lines up. */
+export const avg = (v) => (isNum(v) ? formatOneDecimal(v) : '—');
 /** "1 commit", "1,204 commits": a count with its noun. */
 export const countOf = (n, one, many) => `${int(n)} ${n === 1 ? one : many}`;
 /** "first – last (n days)" of a /api/stats/daily answer (oldest first). */

@@ -55,5 +55,7 @@ function fixedGrouped(v, digits, trim) {
 export const formatInt = (v) => fixedGrouped(v, 0, false);
 /** { maximumFractionDigits: 2 } */
 export const formatNum = (v) => fixedGrouped(v, 2, true);
+/** { minimumFractionDigits: 1, maximumFractionDigits: 1 } */
+export const formatOneDecimal = (v) => fixedGrouped(v, 1, false);
 /** { minimumFractionDigits: 2, maximumFractionDigits: 2 } of |v|. */
 export const formatMoneyDigits = (v) => grouped(roundedText(v, 2));

@@ -3,10 +3,11 @@
 // negatives, zero and large values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatInt, formatMoneyDigits, formatNum } from '../../web/numbers.js';
+import { formatInt, formatMoneyDigits, formatNum, formatOneDecimal } from '../../web/numbers.js';
 
 const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const numFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+const oneFmt = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const moneyFmt = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 function values() {
@@ -22,12 +23,13 @@ function values() {
   return out;
 }
 
-test('integers, fractions and money digits read as Intl.NumberFormat writes them', () => {
+test('integers, fractions, one decimal and money digits read as Intl.NumberFormat writes them', () => {
   for (const v of values()) {
     // Intl writes "-0" for a negative value that rounds to zero; the dashboard writes "0".
-    const noNegZero = (s) => (s === '-0' ? '0' : s);
+    const noNegZero = (s) => (/^-0(\.0+)?$/.test(s) ? s.slice(1) : s);
     assert.equal(formatInt(v), noNegZero(intFmt.format(v)), `int ${v}`);
     assert.equal(formatNum(v), noNegZero(numFmt.format(v)), `num ${v}`);
+    assert.equal(formatOneDecimal(v), noNegZero(oneFmt.format(v)), `one decimal ${v}`);
     assert.equal(formatMoneyDigits(v), moneyFmt.format(Math.abs(v)), `money ${v}`);
   }
 });

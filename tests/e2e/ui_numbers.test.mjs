@@ -193,6 +193,13 @@ describe('dashboard numbers equal the API', { skip: noChromium }, () => {
     }
     assert.deepEqual((await tableRows(page, 'Efficiency by model')).map(([m, n, h, ai, ao, cr, cs]) => [m.text, n.value, h.text, Number(ai.title), Number(ao.title), cr.value, cs.value]),
       eff.efficiency_by_model.map((x) => [x.model, x.messages, pct(x.cache_hit_rate), x.avg_input_tokens, x.avg_output_tokens, x.cache_read_tokens, x.cache_savings_usd]));
+    // Averages are shown with one decimal each, so that the columns line up, and round the API's.
+    for (const [, , , ai, ao] of await tableRows(page, 'Efficiency by model')) {
+      for (const c of [ai, ao]) {
+        assert.match(c.text, /^\d{1,3}(,\d{3})*\.\d$/, `an average with one decimal: ${c.text}`);
+        assert.ok(Math.abs(Number(c.text.replace(/,/g, '')) - Number(c.title)) <= 0.05 + 1e-9, `${c.text} rounds ${c.title}`);
+      }
+    }
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -12,7 +12,7 @@ import { useFilters, filterParams } from '../filters.js';
 import { useDailyParams } from '../components/daily.js';
 import { setQuery, hrefWith } from '../router.js';
 import { api } from '../api.js';
-import { daySpan, money, num } from '../format.js';
+import { avg, daySpan, money, num } from '../format.js';
 
 const TOP = 8;
 
@@ -65,16 +65,16 @@ export default function Cost({ route }) {
         <div class="cards small">
           <${Card} id="cache_hit_rate" label="Cache hit rate" exact=${d.cache_hit_rate} value=${html`<${Pct} v=${d.cache_hit_rate} />`} />
           <${Card} id="cache_savings_usd" label="Cache savings" exact=${d.cache_savings_usd} value=${html`<${Money} v=${d.cache_savings_usd} />`} sub=${html`<${Int} v=${d.cache_savings_tokens} /> tokens read from cache`} />
-          <${Card} id="avg_in" label="Avg input tokens / message" exact=${d.avg_input_tokens_per_message} value=${html`<span title=${String(d.avg_input_tokens_per_message)}>${num(d.avg_input_tokens_per_message)}</span>`} />
-          <${Card} id="avg_out" label="Avg output tokens / message" exact=${d.avg_output_tokens_per_message} value=${html`<span title=${String(d.avg_output_tokens_per_message)}>${num(d.avg_output_tokens_per_message)}</span>`} />
-          <${Card} id="avg_tool" label="Avg tokens / tool call" exact=${d.avg_tokens_per_tool_call} value=${html`<span title=${String(d.avg_tokens_per_tool_call)}>${num(d.avg_tokens_per_tool_call)}</span>`} />
+          <${Card} id="avg_in" label="Avg input tokens / message" exact=${d.avg_input_tokens_per_message} value=${html`<span title=${String(d.avg_input_tokens_per_message)}>${avg(d.avg_input_tokens_per_message)}</span>`} />
+          <${Card} id="avg_out" label="Avg output tokens / message" exact=${d.avg_output_tokens_per_message} value=${html`<span title=${String(d.avg_output_tokens_per_message)}>${avg(d.avg_output_tokens_per_message)}</span>`} />
+          <${Card} id="avg_tool" label="Avg tokens / tool call" exact=${d.avg_tokens_per_tool_call} value=${html`<span title=${String(d.avg_tokens_per_tool_call)}>${avg(d.avg_tokens_per_tool_call)}</span>`} />
         </div>
         <${DataTable} caption="Efficiency by model" rows=${d.efficiency_by_model || []} empty="No assistant messages in this range." columns=${[
           { key: 'model', label: 'Model' },
           { key: 'messages', label: 'Messages', num: true, render: (r) => html`<${Int} v=${r.messages} />` },
           { key: 'cache_hit_rate', label: 'Cache hit rate', num: true, render: (r) => html`<${Pct} v=${r.cache_hit_rate} />` },
-          { key: 'avg_input_tokens', label: 'Avg input tokens', num: true, render: (r) => html`<span title=${String(r.avg_input_tokens)}>${num(r.avg_input_tokens)}</span>` },
-          { key: 'avg_output_tokens', label: 'Avg output tokens', num: true, render: (r) => html`<span title=${String(r.avg_output_tokens)}>${num(r.avg_output_tokens)}</span>` },
+          { key: 'avg_input_tokens', label: 'Avg input tokens', num: true, render: (r) => html`<span title=${String(r.avg_input_tokens)}>${avg(r.avg_input_tokens)}</span>` },
+          { key: 'avg_output_tokens', label: 'Avg output tokens', num: true, render: (r) => html`<span title=${String(r.avg_output_tokens)}>${avg(r.avg_output_tokens)}</span>` },
           { key: 'cache_read_tokens', label: 'Cache read tokens', num: true, render: (r) => html`<${Int} v=${r.cache_read_tokens} />` },
           { key: 'cache_savings_usd', label: 'Cache savings', num: true, render: (r) => html`<${Money} v=${r.cache_savings_usd} />` },
         ]} />`}<//>
