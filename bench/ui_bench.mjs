@@ -70,16 +70,17 @@ for (const [run, name, r] of rows) {
   if (r.problems.length) console.log(`  page problems: ${r.problems.join('; ')}`);
 }
 const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+// The nearest-rank 75th percentile: Web Vitals judge a page's speed by its 75th percentile load.
+const p75 = (a) => [...a].sort((x, y) => x - y)[Math.ceil(0.75 * a.length) - 1];
 const summary = (label, key) => {
   const v = rows.map(([, , r]) => r[key]);
   const under = v.filter((x) => x < RENDER_TARGET_MS).length;
-  console.log(`${label}: median ${median(v)} ms, worst ${Math.max(...v)} ms, ${under} of ${v.length} loads under ${RENDER_TARGET_MS} ms`);
-  return under === v.length;
+  console.log(`${label}: median ${median(v)} ms, 75th percentile ${p75(v)} ms, worst ${Math.max(...v)} ms, ${under} of ${v.length} loads under ${RENDER_TARGET_MS} ms`);
+  return under === v.length ? 'met in every load' : p75(v) < RENDER_TARGET_MS ? 'met at the 75th percentile, not in every load' : 'NOT met';
 };
 console.log(`machine (the fixed script): median ${median(rows.map(([, , r]) => r.machineMs))} ms`);
-const contentMet = summary('content (cards, tables, lists)', 'contentMs');
-const chartsMet = summary('complete (every chart drawn)', 'completeMs');
+const content = summary('content (cards, tables, lists)', 'contentMs');
+const charts = summary('complete (every chart drawn)', 'completeMs');
 const bytesMet = rows.every(([, , r]) => r.bytes < LOAD_BUDGET_BYTES);
 console.log(`targets: initial load < ${LOAD_BUDGET_BYTES / 1024} KiB: ${bytesMet ? 'met' : 'NOT met'}; ` +
-            `content < ${RENDER_TARGET_MS} ms: ${contentMet ? 'met' : 'NOT met in every load'}; ` +
-            `every chart < ${RENDER_TARGET_MS} ms: ${chartsMet ? 'met' : 'NOT met in every load'}`);
+            `content < ${RENDER_TARGET_MS} ms: ${content}; every chart < ${RENDER_TARGET_MS} ms: ${charts}`);
