@@ -44,7 +44,7 @@ async function machineMs() {
   await context.close();
   return Math.round(times.sort((x, y) => x - y)[2]);
 }
-const load = async (url) => ({ machineMs: await machineMs(), ...(await measureOverviewLoad(browser, url)) });
+const load = async (url, opts) => ({ machineMs: await machineMs(), ...(await measureOverviewLoad(browser, url, undefined, opts)) });
 try {
   for (let run = 1; run <= runs; run++) {
     const home = makeHome();
@@ -59,7 +59,7 @@ try {
         headers: { 'content-type': 'application/json' }, body: JSON.stringify({ notes: `ui bench ${Date.now()}` }),  // a scratch store
       });
       rows.push([run, 'after a write', await load(srv.url)]);
-      returning.push([run, 'returning visit', { machineMs: await machineMs(), ...(await measureOverviewLoad(browser, srv.url, undefined, { returning: true })) }]);
+      returning.push([run, 'returning visit', await load(srv.url, { returning: true })]);
     } finally {
       await srv.stop();
       home.cleanup();
